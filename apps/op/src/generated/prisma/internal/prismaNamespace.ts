@@ -1188,6 +1188,7 @@ export const InteractionScalarFieldEnum = {
   clientId: 'clientId',
   params: 'params',
   csrfToken: 'csrfToken',
+  sessionId: 'sessionId',
   expiresAt: 'expiresAt',
   createdAt: 'createdAt'
 } as const

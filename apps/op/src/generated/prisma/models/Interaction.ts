@@ -28,6 +28,7 @@ export type InteractionMinAggregateOutputType = {
   id: string | null
   clientId: string | null
   csrfToken: string | null
+  sessionId: string | null
   expiresAt: Date | null
   createdAt: Date | null
 }
@@ -36,6 +37,7 @@ export type InteractionMaxAggregateOutputType = {
   id: string | null
   clientId: string | null
   csrfToken: string | null
+  sessionId: string | null
   expiresAt: Date | null
   createdAt: Date | null
 }
@@ -45,6 +47,7 @@ export type InteractionCountAggregateOutputType = {
   clientId: number
   params: number
   csrfToken: number
+  sessionId: number
   expiresAt: number
   createdAt: number
   _all: number
@@ -55,6 +58,7 @@ export type InteractionMinAggregateInputType = {
   id?: true
   clientId?: true
   csrfToken?: true
+  sessionId?: true
   expiresAt?: true
   createdAt?: true
 }
@@ -63,6 +67,7 @@ export type InteractionMaxAggregateInputType = {
   id?: true
   clientId?: true
   csrfToken?: true
+  sessionId?: true
   expiresAt?: true
   createdAt?: true
 }
@@ -72,6 +77,7 @@ export type InteractionCountAggregateInputType = {
   clientId?: true
   params?: true
   csrfToken?: true
+  sessionId?: true
   expiresAt?: true
   createdAt?: true
   _all?: true
@@ -154,6 +160,7 @@ export type InteractionGroupByOutputType = {
   clientId: string
   params: runtime.JsonValue
   csrfToken: string
+  sessionId: string | null
   expiresAt: Date
   createdAt: Date
   _count: InteractionCountAggregateOutputType | null
@@ -184,6 +191,7 @@ export type InteractionWhereInput = {
   clientId?: Prisma.StringFilter<"Interaction"> | string
   params?: Prisma.JsonFilter<"Interaction">
   csrfToken?: Prisma.StringFilter<"Interaction"> | string
+  sessionId?: Prisma.StringNullableFilter<"Interaction"> | string | null
   expiresAt?: Prisma.DateTimeFilter<"Interaction"> | Date | string
   createdAt?: Prisma.DateTimeFilter<"Interaction"> | Date | string
 }
@@ -193,6 +201,7 @@ export type InteractionOrderByWithRelationInput = {
   clientId?: Prisma.SortOrder
   params?: Prisma.SortOrder
   csrfToken?: Prisma.SortOrder
+  sessionId?: Prisma.SortOrderInput | Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
@@ -205,6 +214,7 @@ export type InteractionWhereUniqueInput = Prisma.AtLeast<{
   clientId?: Prisma.StringFilter<"Interaction"> | string
   params?: Prisma.JsonFilter<"Interaction">
   csrfToken?: Prisma.StringFilter<"Interaction"> | string
+  sessionId?: Prisma.StringNullableFilter<"Interaction"> | string | null
   expiresAt?: Prisma.DateTimeFilter<"Interaction"> | Date | string
   createdAt?: Prisma.DateTimeFilter<"Interaction"> | Date | string
 }, "id">
@@ -214,6 +224,7 @@ export type InteractionOrderByWithAggregationInput = {
   clientId?: Prisma.SortOrder
   params?: Prisma.SortOrder
   csrfToken?: Prisma.SortOrder
+  sessionId?: Prisma.SortOrderInput | Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _count?: Prisma.InteractionCountOrderByAggregateInput
@@ -229,6 +240,7 @@ export type InteractionScalarWhereWithAggregatesInput = {
   clientId?: Prisma.StringWithAggregatesFilter<"Interaction"> | string
   params?: Prisma.JsonWithAggregatesFilter<"Interaction">
   csrfToken?: Prisma.StringWithAggregatesFilter<"Interaction"> | string
+  sessionId?: Prisma.StringNullableWithAggregatesFilter<"Interaction"> | string | null
   expiresAt?: Prisma.DateTimeWithAggregatesFilter<"Interaction"> | Date | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Interaction"> | Date | string
 }
@@ -238,6 +250,7 @@ export type InteractionCreateInput = {
   clientId: string
   params: Prisma.JsonNullValueInput | runtime.InputJsonValue
   csrfToken: string
+  sessionId?: string | null
   expiresAt: Date | string
   createdAt?: Date | string
 }
@@ -247,6 +260,7 @@ export type InteractionUncheckedCreateInput = {
   clientId: string
   params: Prisma.JsonNullValueInput | runtime.InputJsonValue
   csrfToken: string
+  sessionId?: string | null
   expiresAt: Date | string
   createdAt?: Date | string
 }
@@ -256,6 +270,7 @@ export type InteractionUpdateInput = {
   clientId?: Prisma.StringFieldUpdateOperationsInput | string
   params?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   csrfToken?: Prisma.StringFieldUpdateOperationsInput | string
+  sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -265,6 +280,7 @@ export type InteractionUncheckedUpdateInput = {
   clientId?: Prisma.StringFieldUpdateOperationsInput | string
   params?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   csrfToken?: Prisma.StringFieldUpdateOperationsInput | string
+  sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -274,6 +290,7 @@ export type InteractionCreateManyInput = {
   clientId: string
   params: Prisma.JsonNullValueInput | runtime.InputJsonValue
   csrfToken: string
+  sessionId?: string | null
   expiresAt: Date | string
   createdAt?: Date | string
 }
@@ -283,6 +300,7 @@ export type InteractionUpdateManyMutationInput = {
   clientId?: Prisma.StringFieldUpdateOperationsInput | string
   params?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   csrfToken?: Prisma.StringFieldUpdateOperationsInput | string
+  sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -292,6 +310,7 @@ export type InteractionUncheckedUpdateManyInput = {
   clientId?: Prisma.StringFieldUpdateOperationsInput | string
   params?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   csrfToken?: Prisma.StringFieldUpdateOperationsInput | string
+  sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -301,6 +320,7 @@ export type InteractionCountOrderByAggregateInput = {
   clientId?: Prisma.SortOrder
   params?: Prisma.SortOrder
   csrfToken?: Prisma.SortOrder
+  sessionId?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
@@ -309,6 +329,7 @@ export type InteractionMaxOrderByAggregateInput = {
   id?: Prisma.SortOrder
   clientId?: Prisma.SortOrder
   csrfToken?: Prisma.SortOrder
+  sessionId?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
@@ -317,6 +338,7 @@ export type InteractionMinOrderByAggregateInput = {
   id?: Prisma.SortOrder
   clientId?: Prisma.SortOrder
   csrfToken?: Prisma.SortOrder
+  sessionId?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
@@ -328,6 +350,7 @@ export type InteractionSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   clientId?: boolean
   params?: boolean
   csrfToken?: boolean
+  sessionId?: boolean
   expiresAt?: boolean
   createdAt?: boolean
 }, ExtArgs["result"]["interaction"]>
@@ -337,6 +360,7 @@ export type InteractionSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
   clientId?: boolean
   params?: boolean
   csrfToken?: boolean
+  sessionId?: boolean
   expiresAt?: boolean
   createdAt?: boolean
 }, ExtArgs["result"]["interaction"]>
@@ -346,6 +370,7 @@ export type InteractionSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.E
   clientId?: boolean
   params?: boolean
   csrfToken?: boolean
+  sessionId?: boolean
   expiresAt?: boolean
   createdAt?: boolean
 }, ExtArgs["result"]["interaction"]>
@@ -355,11 +380,12 @@ export type InteractionSelectScalar = {
   clientId?: boolean
   params?: boolean
   csrfToken?: boolean
+  sessionId?: boolean
   expiresAt?: boolean
   createdAt?: boolean
 }
 
-export type InteractionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "clientId" | "params" | "csrfToken" | "expiresAt" | "createdAt", ExtArgs["result"]["interaction"]>
+export type InteractionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "clientId" | "params" | "csrfToken" | "sessionId" | "expiresAt" | "createdAt", ExtArgs["result"]["interaction"]>
 
 export type $InteractionPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "Interaction"
@@ -369,6 +395,11 @@ export type $InteractionPayload<ExtArgs extends runtime.Types.Extensions.Interna
     clientId: string
     params: runtime.JsonValue
     csrfToken: string
+    /**
+     * Set when the user authenticated during this interaction: that login satisfies prompt=login
+     * and max_age for this request.
+     */
+    sessionId: string | null
     expiresAt: Date
     createdAt: Date
   }, ExtArgs["result"]["interaction"]>
@@ -798,6 +829,7 @@ export interface InteractionFieldRefs {
   readonly clientId: Prisma.FieldRef<"Interaction", 'String'>
   readonly params: Prisma.FieldRef<"Interaction", 'Json'>
   readonly csrfToken: Prisma.FieldRef<"Interaction", 'String'>
+  readonly sessionId: Prisma.FieldRef<"Interaction", 'String'>
   readonly expiresAt: Prisma.FieldRef<"Interaction", 'DateTime'>
   readonly createdAt: Prisma.FieldRef<"Interaction", 'DateTime'>
 }

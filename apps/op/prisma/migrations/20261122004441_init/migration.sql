@@ -60,6 +60,7 @@ CREATE TABLE "interactions" (
     "client_id" TEXT NOT NULL,
     "params" JSONB NOT NULL,
     "csrf_token" TEXT NOT NULL,
+    "session_id" TEXT,
     "expires_at" TIMESTAMP(3) NOT NULL,
     "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 

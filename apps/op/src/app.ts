@@ -1,0 +1,70 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { OpConfig } from './config.js';
+import { errorHandler, notFound } from './errors.js';
+import type { Logger } from './logger.js';
+import type { Repositories } from './repositories/index.js';
+import { authorizeRoute } from './routes/authorize.js';
+import { discoveryRoute } from './routes/discovery.js';
+import { healthRoutes } from './routes/health.js';
+import { interactionRoutes } from './routes/interaction.js';
+import { jwksRoute } from './routes/jwks.js';
+import { tokenRoute } from './routes/token.js';
+import { userinfoRoute } from './routes/userinfo.js';
+import { authorizationFlow, type AuthorizationFlow } from './services/authorization-flow.js';
+import { browserSessions, type BrowserSessions } from './services/browser-session.js';
+import type { KeyService } from './services/keys.js';
+
+export interface AppDeps {
+  config: OpConfig;
+  repos: Repositories;
+  keys: KeyService;
+  logger: Logger;
+  sessions: BrowserSessions;
+  flow: AuthorizationFlow;
+  /** The clock; tests may freeze it. */
+  now: () => Date;
+  checkDatabase: () => Promise<boolean>;
+}
+
+export type CreateAppInput = Omit<AppDeps, 'sessions' | 'flow' | 'now'> & { now?: () => Date };
+
+/** Builds the OP's Express app. Never listens: see server.ts. Keys must be loaded first. */
+export function createApp(input: CreateAppInput): Express {
+  const deps: AppDeps = {
+    ...input,
+    now: input.now ?? (() => new Date()),
+    sessions: browserSessions(input.repos.sessions, input.config),
+    flow: authorizationFlow(input.repos, input.config),
+  };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          'default-src': ["'none'"],
+          'style-src': ["'unsafe-inline'"],
+          'img-src': ["'self'"],
+          'frame-ancestors': ["'none'"],
+          'form-action': ["'self'"],
+          'base-uri': ["'none'"],
+        },
+      },
+      strictTransportSecurity: input.config.secureCookies,
+    }),
+  );
+  app.use(express.urlencoded({ extended: false, limit: '20kb' }));
+  app.use(healthRoutes(deps));
+  app.use(discoveryRoute(deps));
+  app.use(jwksRoute(deps));
+  app.use(authorizeRoute(deps));
+  app.use(interactionRoutes(deps));
+  app.use(tokenRoute(deps));
+  app.use(userinfoRoute(deps));
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const issuer = z
+  .url({ protocol: /^https?$/ })
+  .refine((value) => !value.endsWith('/'), 'must not end with a slash')
+  .refine((value) => {
+    const url = new URL(value);
+    return url.search === '' && url.hash === '';
+  }, 'must have no query or fragment');
+
+const ConfigSchema = z.object({
+  OP_ISSUER: issuer.default('http://localhost:4000'),
+  OP_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  OP_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  OP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OP_SESSION_TTL_SECONDS: seconds(8 * 3600),
+  OP_INTERACTION_TTL_SECONDS: seconds(15 * 60),
+  OP_CODE_TTL_SECONDS: seconds(60),
+  OP_ACCESS_TOKEN_TTL_SECONDS: seconds(3600),
+  OP_ID_TOKEN_TTL_SECONDS: seconds(3600),
+});
+
+export interface OpConfig {
+  /** The issuer identifier: every `iss`, and the prefix of every endpoint. */
+  readonly issuer: string;
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly logLevel: z.infer<typeof ConfigSchema>['OP_LOG_LEVEL'];
+  /** Cookies get `Secure` when the issuer is https. */
+  readonly secureCookies: boolean;
+  readonly ttl: {
+    readonly session: number;
+    readonly interaction: number;
+    readonly code: number;
+    readonly accessToken: number;
+    readonly idToken: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid OP configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment once; reports every problem together. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): OpConfig {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const c = parsed.data;
+  return Object.freeze({
+    issuer: c.OP_ISSUER,
+    port: c.OP_PORT,
+    databaseUrl: c.OP_DATABASE_URL,
+    logLevel: c.OP_LOG_LEVEL,
+    secureCookies: c.OP_ISSUER.startsWith('https:'),
+    ttl: Object.freeze({
+      session: c.OP_SESSION_TTL_SECONDS,
+      interaction: c.OP_INTERACTION_TTL_SECONDS,
+      code: c.OP_CODE_TTL_SECONDS,
+      accessToken: c.OP_ACCESS_TOKEN_TTL_SECONDS,
+      idToken: c.OP_ID_TOKEN_TTL_SECONDS,
+    }),
+  });
+}

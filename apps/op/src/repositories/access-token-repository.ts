@@ -1,0 +1,22 @@
+import type { Db } from '../db/client.js';
+
+export interface AccessTokenRecord {
+  /** SHA-256 of the token value. */
+  id: string;
+  grantId: string | null;
+  clientId: string;
+  userId: string | null;
+  scope: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+export function accessTokenRepository(db: Db) {
+  return {
+    async findLive(id: string, now: Date): Promise<AccessTokenRecord | null> {
+      const row = await db.accessToken.findUnique({ where: { id } });
+      return row && row.revokedAt === null && row.expiresAt > now ? row : null;
+    },
+  };
+}
+export type AccessTokenRepository = ReturnType<typeof accessTokenRepository>;

@@ -1,0 +1,27 @@
+import type { Db } from '../db/client.js';
+import { accessTokenRepository } from './access-token-repository.js';
+import { authorizationCodeRepository } from './authorization-code-repository.js';
+import { clientRepository } from './client-repository.js';
+import { consentRepository } from './consent-repository.js';
+import { grantRepository } from './grant-repository.js';
+import { interactionRepository } from './interaction-repository.js';
+import { organizationRepository } from './organization-repository.js';
+import { sessionRepository } from './session-repository.js';
+import { signingKeyRepository } from './signing-key-repository.js';
+import { userRepository } from './user-repository.js';
+
+export function createRepositories(db: Db) {
+  return {
+    accessTokens: accessTokenRepository(db),
+    authorizationCodes: authorizationCodeRepository(db),
+    clients: clientRepository(db),
+    consents: consentRepository(db),
+    grants: grantRepository(db),
+    interactions: interactionRepository(db),
+    organizations: organizationRepository(db),
+    sessions: sessionRepository(db),
+    signingKeys: signingKeyRepository(db),
+    users: userRepository(db),
+  };
+}
+export type Repositories = ReturnType<typeof createRepositories>;

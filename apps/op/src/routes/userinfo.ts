@@ -1,0 +1,59 @@
+import express, { Router, type Request, type Response } from 'express';
+import { sha256Base64Url } from '@oidc-ref/crypto';
+import type { AppDeps } from '../app.js';
+import { publicCors } from '../middleware/cors.js';
+import { noStore } from '../middleware/no-store.js';
+import { scopeClaims, tenantClaims } from '../services/user-claims.js';
+
+/** RFC 6750 §3: the challenge names the error; a request with no token gets no error code. */
+function challenge(res: Response, error?: string, description?: string) {
+  const parts = ['Bearer realm="userinfo"'];
+  if (error) parts.push(`error="${error}"`);
+  if (description) parts.push(`error_description="${description}"`);
+  res.set('WWW-Authenticate', parts.join(', '));
+}
+
+/** Exactly one token: header or form body (RFC 6750 §2), never both. */
+function readBearer(req: Request): { token?: string; error?: string } {
+  const header = req.headers.authorization;
+  const bodyToken = typeof req.body?.access_token === 'string' ? req.body.access_token : undefined;
+  const headerToken = header && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
+  if (headerToken && bodyToken) return { error: 'invalid_request' };
+  return { token: headerToken ?? bodyToken };
+}
+
+/** The UserInfo endpoint (OIDC Core §5.3): GET and POST, claims by granted scope. */
+export function userinfoRoute(deps: AppDeps): Router {
+  const router = Router();
+  const handle = async (req: Request, res: Response) => {
+    const { token, error } = readBearer(req);
+    if (error) {
+      challenge(res, 'invalid_request', 'send the access token one way only');
+      res.status(400).json({ error: 'invalid_request', error_description: 'send the access token one way only' });
+      return;
+    }
+    if (!token) {
+      challenge(res);
+      res.status(401).json({ error: 'invalid_token', error_description: 'an access token is required' });
+      return;
+    }
+    const record = await deps.repos.accessTokens.findLive(sha256Base64Url(token), deps.now());
+    const user = record?.userId ? await deps.repos.users.findById(record.userId) : null;
+    if (!record || !user) {
+      challenge(res, 'invalid_token', 'the access token is invalid, expired or revoked');
+      res.status(401).json({ error: 'invalid_token', error_description: 'the access token is invalid, expired or revoked' });
+      return;
+    }
+    const scopes = record.scope.split(' ');
+    if (!scopes.includes('openid')) {
+      challenge(res, 'insufficient_scope');
+      res.status(403).json({ error: 'insufficient_scope', error_description: 'the openid scope was not granted' });
+      return;
+    }
+    res.json({ sub: user.id, ...scopeClaims(user, scopes), ...tenantClaims(user) });
+  };
+  router.options('/userinfo', publicCors);
+  router.get('/userinfo', publicCors, noStore, handle);
+  router.post('/userinfo', publicCors, noStore, express.urlencoded({ extended: false, limit: '10kb' }), handle);
+  return router;
+}

@@ -1,0 +1,44 @@
+import { hashPassword } from '@oidc-ref/crypto';
+import type { Repositories } from '../repositories/index.js';
+
+export interface DemoWorldOptions {
+  /** Where the demo RP runs; its redirect URI is `${rpBaseUrl}/callback`. */
+  rpBaseUrl: string;
+  rpClientSecret: string;
+}
+
+export const DEMO_USERS = [
+  { email: 'alice@acme.example', password: 'alice-demo-pass', name: 'Alice Anderson', organizationId: 'acme', totpSecret: 'JBSWY3DPEHPK3PXP' },
+  { email: 'bob@globex.example', password: 'bob-demo-pass', name: 'Bob Baker', organizationId: 'globex', totpSecret: null },
+  { email: 'carol@example.com', password: 'carol-demo-pass', name: 'Carol Chen', organizationId: null, totpSecret: null },
+] as const;
+
+/**
+ * The demo world, seeded idempotently: running it again changes nothing but the RP's
+ * registration (so a changed RP URL or secret takes effect). Existing passwords are kept.
+ */
+export async function seedDemoWorld(repos: Repositories, options: DemoWorldOptions): Promise<void> {
+  await repos.organizations.upsert({ id: 'acme', slug: 'acme', name: 'Acme Corporation' });
+  await repos.organizations.upsert({ id: 'globex', slug: 'globex', name: 'Globex Inc.' });
+  for (const user of DEMO_USERS) {
+    const existing = await repos.users.findByEmail(user.email);
+    await repos.users.upsertByEmail({
+      email: user.email,
+      name: user.name,
+      emailVerified: true,
+      organizationId: user.organizationId,
+      totpSecret: user.totpSecret,
+      passwordHash: existing?.passwordHash ?? (await hashPassword(user.password)),
+    });
+  }
+  await repos.clients.upsert({
+    id: 'demo-rp',
+    secret: options.rpClientSecret,
+    name: 'Demo RP',
+    redirectUris: [`${options.rpBaseUrl.replace(/\/$/, '')}/callback`],
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    grantTypes: ['authorization_code'],
+    responseTypes: ['code'],
+    firstParty: true,
+  });
+}

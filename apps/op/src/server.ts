@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createApp } from './app.js';
+import { createDb, databaseCheck } from './db/client.js';
+import { createLogger } from './logger.js';
+import { createRepositories } from './repositories/index.js';
+import { createKeyService } from './services/keys.js';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = createDb(config.databaseUrl);
+  const repos = createRepositories(db);
+  const keys = createKeyService(repos.signingKeys);
+  await keys.reload();
+  const app = createApp({
+    config,
+    repos,
+    keys,
+    logger,
+    checkDatabase: databaseCheck(db),
+  });
+  const server = app.listen(config.port, () => {
+    logger.info({ issuer: config.issuer, port: config.port }, 'OP listening');
+  });
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'OP shutting down');
+    server.close(() => {
+      void db.$disconnect().finally(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+  } else {
+    console.error('OP failed to start:', err instanceof Error ? err.message : err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { hashPassword, pkceS256Challenge, randomToken } from '@oidc-ref/crypto';
+import type { ClientRecord } from '../../src/repositories/client-repository.js';
+import type { Repositories } from '../../src/repositories/index.js';
+import type { UserRecord } from '../../src/repositories/user-repository.js';
+
+const unique = () => randomBytes(4).toString('hex');
+
+export async function createClient(repos: Repositories, overrides: Partial<ClientRecord> = {}): Promise<ClientRecord> {
+  return repos.clients.upsert({
+    id: `client-${unique()}`,
+    secret: randomToken(32),
+    name: 'Test Client',
+    redirectUris: ['https://rp.test/callback'],
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    grantTypes: ['authorization_code'],
+    responseTypes: ['code'],
+    firstParty: true,
+    ...overrides,
+  });
+}
+
+// Hashing is slow on purpose; tests share one hash of the one test password.
+let passwordHash: Promise<string> | undefined;
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export async function createUser(
+  repos: Repositories,
+  overrides: { email?: string; name?: string; organization?: { id: string; name: string } | null } = {},
+): Promise<UserRecord> {
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+  let organizationId: string | null = null;
+  if (overrides.organization) {
+    await repos.organizations.upsert({ ...overrides.organization, slug: overrides.organization.id });
+    organizationId = overrides.organization.id;
+  }
+  return repos.users.upsertByEmail({
+    email: overrides.email ?? `user-${unique()}@example.test`,
+    name: overrides.name ?? 'Test User',
+    emailVerified: true,
+    organizationId,
+    passwordHash: await passwordHash,
+  });
+}
+
+export function pkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomToken(48);
+  return { verifier, challenge: pkceS256Challenge(verifier) };
+}

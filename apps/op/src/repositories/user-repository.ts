@@ -38,7 +38,7 @@ export function userRepository(db: Db) {
     /** Creates the user or updates everything but the password of an existing one. */
     async upsertByEmail(input: UpsertUserInput): Promise<UserRecord> {
       const email = input.email.toLowerCase();
-      const { passwordHash, ...rest } = input;
+      const { passwordHash: _keepExisting, ...rest } = input;
       return db.user.upsert({
         where: { email },
         create: { ...input, email },

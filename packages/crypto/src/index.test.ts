@@ -1,0 +1,26 @@
+import * as api from './index.js';
+
+describe('public surface', () => {
+  it('exports exactly the documented runtime values', () => {
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'CRYPTO_ERROR_CODES',
+        'CryptoError',
+        'KeySet',
+        'SIGNING_ALGS',
+        'decodeJwtUnverified',
+        'generateSigningKey',
+        'hashPassword',
+        'isSigningAlg',
+        'jwkThumbprint',
+        'pkceS256Challenge',
+        'randomToken',
+        'sha256Base64Url',
+        'timingSafeEqualString',
+        'tokenHash',
+        'verifyJwtWithJwks',
+        'verifyPassword',
+      ].sort(),
+    );
+  });
+});

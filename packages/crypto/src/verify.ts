@@ -1,0 +1,216 @@
+import type { CryptoKey, JSONWebKeySet } from 'jose';
+import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
+
+import { isForbiddenAlg } from './algorithms.js';
+import { validateClaims } from './claims.js';
+import { CryptoError, toCryptoError } from './errors.js';
+
+/**
+ * How a JWT is checked after its signature. Every check is opt-in except the signature, the
+ * algorithm allow-list and `exp`/`nbf` (when present); pass `requiredClaims` to insist on
+ * claims such as `exp` or `iat` being present.
+ *
+ * @example
+ * ```ts
+ * const options: VerifyOptions = {
+ *   issuer: 'https://op.example.com/t/acme',
+ *   audience: 'rp-client',
+ *   requiredClaims: ['sub', 'exp', 'iat'],
+ *   clockToleranceSec: 5,
+ * };
+ * ```
+ */
+export interface VerifyOptions {
+  /** Expected `iss`, compared exactly. The claim must be present when this is set. */
+  issuer?: string;
+  /** Accepted audience(s); `aud` (string or array) must contain at least one. */
+  audience?: string | string[];
+  /**
+   * Accepted JWS `alg` values. Defaults to the algorithms of the keys being verified against.
+   * `none` and `HS*` are removed from this list: they are never accepted.
+   */
+  algorithms?: string[];
+  /** Expected JOSE `typ` header, e.g. `logout+jwt`; compared case-insensitively, `application/` optional. */
+  typ?: string;
+  /** Leeway for `exp` and `nbf`, in seconds. Default 0. */
+  clockToleranceSec?: number;
+  /** The time to check against. Default: now. */
+  currentDate?: Date;
+  /**
+   * Skip the `exp` comparison (its type is still checked). For `id_token_hint`: the signature,
+   * `iss` and any other requested checks still apply.
+   */
+  allowExpired?: boolean;
+  /** Claims that must be present, e.g. `['sub', 'exp', 'iat']`. */
+  requiredClaims?: string[];
+}
+
+/**
+ * The protected header of a verified token, reduced to the members callers may rely on.
+ *
+ * @example
+ * ```ts
+ * const { header }: VerifyResult = await keys.verify(token, { issuer });
+ * header.kid; // the key that verified it
+ * ```
+ */
+export interface VerifiedHeader {
+  alg: string;
+  kid?: string;
+  typ?: string;
+}
+
+/**
+ * A verified JWT.
+ *
+ * @example
+ * ```ts
+ * const { payload, header }: VerifyResult = await verifyJwtWithJwks(token, jwks, { issuer, audience });
+ * ```
+ */
+export interface VerifyResult {
+  payload: Record<string, unknown>;
+  header: VerifiedHeader;
+}
+
+/**
+ * A JWKS as fetched from a `jwks_uri`.
+ *
+ * @example
+ * ```ts
+ * const jwks = (await (await fetch(metadata.jwks_uri)).json()) as JsonWebKeySet;
+ * ```
+ */
+export interface JsonWebKeySet {
+  keys: object[];
+}
+
+/** Picks the key for a token's header, or throws `ERR_JWKS_NO_MATCHING_KEY`. Internal. */
+export type KeyResolver = (header: { alg: string; kid?: string }) => CryptoKey | Promise<CryptoKey>;
+
+function malformed(message: string, cause?: unknown): CryptoError {
+  return new CryptoError('ERR_JWT_MALFORMED', message, { cause });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readHeader(token: string): Record<string, unknown> {
+  if (typeof token !== 'string' || token.split('.').length !== 3) throw malformed('not a compact JWS');
+  try {
+    return decodeProtectedHeader(token) as Record<string, unknown>;
+  } catch (err) {
+    throw malformed('invalid JWS protected header', err);
+  }
+}
+
+function parsePayload(bytes: Uint8Array): Record<string, unknown> {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (err) {
+    throw malformed('JWT payload is not JSON', err);
+  }
+  if (!isRecord(payload)) throw malformed('JWT payload must be a JSON object');
+  return payload;
+}
+
+/**
+ * The single verification path: header → alg allow-list → key → signature → claims. `KeySet`
+ * and {@link verifyJwtWithJwks} differ only in how they resolve the key. Internal.
+ */
+export async function verifyCompactJwt(
+  token: string,
+  resolveKey: KeyResolver,
+  defaultAlgorithms: readonly string[],
+  options: VerifyOptions,
+): Promise<VerifyResult> {
+  const header = readHeader(token);
+  const { alg, kid, typ } = header;
+  if (typeof alg !== 'string' || alg === '') throw malformed('JWS header has no "alg"');
+  if (kid !== undefined && typeof kid !== 'string') throw malformed('JWS "kid" must be a string');
+  if (typ !== undefined && typeof typ !== 'string') throw malformed('JWS "typ" must be a string');
+  const allowed = (options.algorithms ?? defaultAlgorithms).filter((value) => !isForbiddenAlg(value));
+  if (!allowed.includes(alg)) throw new CryptoError('ERR_ALG_NOT_ALLOWED', `alg ${alg} is not allowed`);
+  // No JWS extension is understood here, so any critical one must be rejected (RFC 7515 §4.1.11).
+  if (header['crit'] !== undefined) throw malformed('unsupported "crit" header');
+
+  const key = await resolveKey(kid === undefined ? { alg } : { alg, kid });
+  let payloadBytes: Uint8Array;
+  try {
+    ({ payload: payloadBytes } = await compactVerify(token, key, { algorithms: allowed }));
+  } catch (err) {
+    throw toCryptoError(err, 'ERR_KEY_INVALID');
+  }
+  const payload = parsePayload(payloadBytes);
+  validateClaims(payload, header, options);
+  return {
+    payload,
+    header: { alg, ...(kid === undefined ? {} : { kid }), ...(typ === undefined ? {} : { typ }) },
+  };
+}
+
+const EC_ALGS: Readonly<Record<string, string>> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };
+
+/** Signature algorithms a JWK without `alg` may be used with, keyed by `kty` (and `crv`). */
+function algorithmsForJwk(jwk: Record<string, unknown>): string[] {
+  if (jwk['use'] !== undefined && jwk['use'] !== 'sig') return [];
+  if (typeof jwk['alg'] === 'string') return [jwk['alg']];
+  switch (jwk['kty']) {
+    case 'RSA':
+      return ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
+    case 'EC': {
+      const alg = typeof jwk['crv'] === 'string' ? EC_ALGS[jwk['crv']] : undefined;
+      return alg === undefined ? [] : [alg];
+    }
+    case 'OKP':
+      return jwk['crv'] === 'Ed25519' ? ['EdDSA', 'Ed25519'] : [];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Verifies a compact JWS/JWT against a plain JWKS object (e.g. an OP's `jwks_uri` document, or
+ * a client's registered `jwks`). The key is chosen by `kid` (and `alg`/`kty`/`use`); a token
+ * without `kid` is accepted only when exactly one key fits. With no `options.algorithms`, the
+ * allowed algorithms are those the JWKS keys declare or imply. Fetching and caching the JWKS,
+ * and refetching on an unknown `kid`, are the caller's job.
+ *
+ * @throws {@link CryptoError} with any code except `ERR_NO_SIGNING_KEY`/`ERR_UNSUPPORTED_ALG`.
+ *
+ * @example
+ * ```ts
+ * const { payload } = await verifyJwtWithJwks(idToken, jwks, {
+ *   issuer: metadata.issuer,
+ *   audience: clientId,
+ *   algorithms: metadata.id_token_signing_alg_values_supported,
+ *   requiredClaims: ['sub', 'exp', 'iat'],
+ * });
+ * ```
+ */
+export async function verifyJwtWithJwks(
+  token: string,
+  jwks: JsonWebKeySet,
+  options: VerifyOptions,
+): Promise<VerifyResult> {
+  if (!isRecord(jwks) || !Array.isArray(jwks.keys) || !jwks.keys.every(isRecord)) {
+    throw new CryptoError('ERR_KEY_INVALID', 'JWKS must be an object with a "keys" array of objects');
+  }
+  let localSet: ReturnType<typeof createLocalJWKSet>;
+  try {
+    localSet = createLocalJWKSet(jwks as unknown as JSONWebKeySet);
+  } catch (err) {
+    throw toCryptoError(err, 'ERR_KEY_INVALID');
+  }
+  const defaults = [...new Set(jwks.keys.flatMap((jwk) => algorithmsForJwk(jwk as Record<string, unknown>)))];
+  const resolveKey: KeyResolver = async (header) => {
+    try {
+      return await localSet(header);
+    } catch (err) {
+      throw toCryptoError(err, 'ERR_KEY_INVALID');
+    }
+  };
+  return verifyCompactJwt(token, resolveKey, defaults, options);
+}

@@ -1,0 +1,20 @@
+import * as api from './index.js';
+
+describe('public surface', () => {
+  it('exports exactly the documented runtime values', () => {
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'AddressClaimSchema',
+        'DiscoveryMetadataSchema',
+        'IdTokenClaimsSchema',
+        'OAUTH_ERROR_CODES',
+        'OAuthErrorResponseSchema',
+        'PERSONAL_TENANT',
+        'TokenResponseSchema',
+        'UserInfoResponseSchema',
+        'audienceIncludes',
+        'isOAuthErrorCode',
+      ].sort(),
+    );
+  });
+});

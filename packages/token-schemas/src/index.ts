@@ -1,0 +1,10 @@
+export { IdTokenClaimsSchema, PERSONAL_TENANT, audienceIncludes } from './id-token.js';
+export type { IdTokenClaims } from './id-token.js';
+export { DiscoveryMetadataSchema } from './discovery.js';
+export type { DiscoveryMetadata } from './discovery.js';
+export { TokenResponseSchema } from './token-response.js';
+export type { TokenResponse } from './token-response.js';
+export { OAUTH_ERROR_CODES, OAuthErrorResponseSchema, isOAuthErrorCode } from './error-response.js';
+export type { OAuthErrorCode, OAuthErrorResponse } from './error-response.js';
+export { AddressClaimSchema, UserInfoResponseSchema } from './userinfo.js';
+export type { AddressClaim, UserInfoResponse } from './userinfo.js';

@@ -1,0 +1,70 @@
+/**
+ * A minimal headless browser over real HTTP: a cookie jar scoped by host (as browsers scope
+ * cookies: by host, not port), redirects followed by hand so each hop can be asserted, and
+ * form posts.
+ */
+export class Browser {
+  private readonly jar = new Map<string, Map<string, string>>();
+
+  async get(url: string): Promise<Response> {
+    return this.request(url, { method: 'GET' });
+  }
+
+  async postForm(url: string, form: Record<string, string>): Promise<Response> {
+    return this.request(url, {
+      method: 'POST',
+      body: new URLSearchParams(form).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  }
+
+  /** Follows redirects from `response` until a non-redirect answer; returns it and the URLs visited. */
+  async follow(response: Response, from: string): Promise<{ response: Response; url: string; visited: string[] }> {
+    const visited: string[] = [];
+    let url = from;
+    let current = response;
+    for (let hop = 0; hop < 15 && current.status >= 300 && current.status < 400; hop++) {
+      url = new URL(current.headers.get('location')!, url).toString();
+      visited.push(url);
+      current = await this.get(url);
+    }
+    return { response: current, url, visited };
+  }
+
+  cookie(host: string, name: string): string | undefined {
+    return this.jar.get(host)?.get(name);
+  }
+
+  private async request(url: string, init: RequestInit): Promise<Response> {
+    const { hostname } = new URL(url);
+    const cookies = this.jar.get(hostname);
+    const headers = new Headers(init.headers);
+    if (cookies && cookies.size > 0) {
+      headers.set('cookie', [...cookies].map(([name, value]) => `${name}=${value}`).join('; '));
+    }
+    headers.set('accept', 'text/html,application/xhtml+xml');
+    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
+    this.store(hostname, response.headers.getSetCookie());
+    return response;
+  }
+
+  private store(host: string, setCookies: string[]) {
+    const cookies = this.jar.get(host) ?? new Map<string, string>();
+    this.jar.set(host, cookies);
+    for (const header of setCookies) {
+      const [pair, ...attributes] = header.split(';');
+      const index = pair!.indexOf('=');
+      const name = pair!.slice(0, index).trim();
+      const value = pair!.slice(index + 1).trim();
+      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a));
+      if (expired || value === '') cookies.delete(name);
+      else cookies.set(name, value);
+    }
+  }
+}
+
+export function csrfFrom(html: string): string {
+  const match = /name="csrf" value="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error(`no csrf field in page:\n${html.slice(0, 500)}`);
+  return match[1];
+}

@@ -1,0 +1,39 @@
+import { ensureDatabase, getFreePort, withDatabase } from '@oidc-ref/dev-postgres';
+import { startStack, type Stack } from '@oidc-ref/stack';
+
+/**
+ * Both apps as real processes on free ports, each on a fresh database on the run's Postgres
+ * server (TEST_DATABASE_URL: the embedded one jest's globalSetup started, or one you name).
+ * Output is kept and printed only when a start fails.
+ */
+export async function startTestStack(): Promise<Stack> {
+  const [opPort, rpPort, pgPort] = [await getFreePort(), await getFreePort(), await getFreePort()];
+  const lines: string[] = [];
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set: run through jest (globalSetup starts Postgres)');
+  try {
+    return await startStack({
+      opPort,
+      rpPort,
+      opIssuer: `http://127.0.0.1:${opPort}`,
+      rpBaseUrl: `http://127.0.0.1:${rpPort}`,
+      postgres: { port: pgPort },
+      uniqueDatabaseNames: true,
+      rpClientSecret: 'e2e-secret-0123456789abcdef0123456789',
+      logLevel: 'warn',
+      log: (source, line) => lines.push(`${source}: ${line}`),
+      ...(await databasesOn(serverUrl)),
+    });
+  } catch (err) {
+    console.error(lines.join('\n'));
+    throw err;
+  }
+}
+
+async function databasesOn(serverUrl: string) {
+  const suffix = Math.random().toString(16).slice(2, 10);
+  const admin = withDatabase(serverUrl, 'postgres');
+  await ensureDatabase(admin, `e2e_op_${suffix}`);
+  await ensureDatabase(admin, `e2e_rp_${suffix}`);
+  return { opDatabaseUrl: withDatabase(serverUrl, `e2e_op_${suffix}`), rpDatabaseUrl: withDatabase(serverUrl, `e2e_rp_${suffix}`) };
+}

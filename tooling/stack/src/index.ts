@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { ensureDatabase, startEmbeddedPostgres, withDatabase, type RunningPostgres } from '@oidc-ref/dev-postgres';
+import { runNode, startNode, waitUntilReady, type LogLine, type Service } from './processes.js';
+
+export type { LogLine } from './processes.js';
+
+/** The repository root, from tooling/stack/dist. */
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+const app = (name: 'op' | 'rp', file: string) => path.join(REPO_ROOT, 'apps', name, 'dist', file);
+
+export interface StackOptions {
+  opPort: number;
+  rpPort: number;
+  /** Defaults to http://localhost:<opPort>. */
+  opIssuer?: string;
+  /** Defaults to http://localhost:<rpPort>. */
+  rpBaseUrl?: string;
+  /** Existing databases; when one is missing, an embedded Postgres serves it. */
+  opDatabaseUrl?: string;
+  rpDatabaseUrl?: string;
+  /** Embedded Postgres: a data folder that persists (demo) or none for a throwaway one (tests). */
+  postgres: { port: number; dataDir?: string };
+  /** Give the databases unique names (tests), instead of the fixed demo names. */
+  uniqueDatabaseNames?: boolean;
+  rpClientSecret: string;
+  logLevel?: string;
+  log: LogLine;
+}
+
+export interface Stack {
+  opUrl: string;
+  rpUrl: string;
+  opDatabaseUrl: string;
+  rpDatabaseUrl: string;
+  /** The embedded server, when one was started. */
+  postgres?: RunningPostgres;
+  op: Service;
+  rp: Service;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the demo: databases (embedded Postgres unless URLs are given), migrations, the demo
+ * world, then the OP and the RP as real processes, and waits until both are ready.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const opUrl = options.opIssuer ?? `http://localhost:${options.opPort}`;
+  const rpUrl = options.rpBaseUrl ?? `http://localhost:${options.rpPort}`;
+  let postgres: RunningPostgres | undefined;
+  const started: Service[] = [];
+  try {
+    if (!options.opDatabaseUrl || !options.rpDatabaseUrl) {
+      postgres = await startEmbeddedPostgres({ port: options.postgres.port, dataDir: options.postgres.dataDir });
+      options.log('postgres', `embedded PostgreSQL on 127.0.0.1:${options.postgres.port}`);
+    }
+    const suffix = options.uniqueDatabaseNames ? `_${randomBytes(4).toString('hex')}` : '';
+    const embeddedDb = async (name: string) => {
+      await ensureDatabase(postgres!.adminUrl, name);
+      return withDatabase(postgres!.adminUrl, name);
+    };
+    const opDatabaseUrl = options.opDatabaseUrl ?? (await embeddedDb(`oidc_ref_op${suffix}`));
+    const rpDatabaseUrl = options.rpDatabaseUrl ?? (await embeddedDb(`oidc_ref_rp${suffix}`));
+
+    await runNode(app('op', 'cli/migrate.js'), { OP_DATABASE_URL: opDatabaseUrl }, 'op', options.log);
+    await runNode(app('rp', 'cli/migrate.js'), { RP_DATABASE_URL: rpDatabaseUrl }, 'rp', options.log);
+    await runNode(
+      app('op', 'cli/seed-demo.js'),
+      { OP_DATABASE_URL: opDatabaseUrl, DEMO_RP_BASE_URL: rpUrl, DEMO_RP_CLIENT_SECRET: options.rpClientSecret },
+      'op',
+      options.log,
+    );
+
+    const logLevel = options.logLevel ?? 'info';
+    const op = startNode(
+      app('op', 'server.js'),
+      { OP_ISSUER: opUrl, OP_PORT: String(options.opPort), OP_DATABASE_URL: opDatabaseUrl, OP_LOG_LEVEL: logLevel },
+      'op',
+      options.log,
+    );
+    started.push(op);
+    const rp = startNode(
+      app('rp', 'server.js'),
+      {
+        RP_PORT: String(options.rpPort),
+        RP_BASE_URL: rpUrl,
+        RP_DATABASE_URL: rpDatabaseUrl,
+        RP_OIDC_ISSUER: opUrl,
+        RP_CLIENT_ID: 'demo-rp',
+        RP_CLIENT_SECRET: options.rpClientSecret,
+        RP_LOG_LEVEL: logLevel,
+      },
+      'rp',
+      options.log,
+    );
+    started.push(rp);
+    await Promise.all([
+      waitUntilReady(`http://127.0.0.1:${options.opPort}/readyz`, op),
+      waitUntilReady(`http://127.0.0.1:${options.rpPort}/readyz`, rp),
+    ]);
+    return {
+      opUrl,
+      rpUrl,
+      opDatabaseUrl,
+      rpDatabaseUrl,
+      postgres,
+      op,
+      rp,
+      async stop() {
+        await Promise.all(started.map((service) => service.stop()));
+        await postgres?.stop();
+      },
+    };
+  } catch (err) {
+    await Promise.all(started.map((service) => service.stop()));
+    await postgres?.stop();
+    throw err;
+  }
+}

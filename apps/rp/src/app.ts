@@ -1,0 +1,81 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+
+import type { RpConfig } from './config.js';
+import type { PrismaClient } from './db/client.js';
+import { errorHandler, notFound } from './errors.js';
+import { requestLog } from './middleware/request-log.js';
+import { loadSession } from './middleware/session.js';
+import { accountRoute } from './routes/account.js';
+import { callbackRoute } from './routes/callback.js';
+import type { RouteDeps } from './routes/deps.js';
+import { healthzRoute } from './routes/healthz.js';
+import { homeRoute } from './routes/home.js';
+import { loginRoute } from './routes/login.js';
+import { logoutRoute } from './routes/logout.js';
+import { readyzRoute } from './routes/readyz.js';
+import { createOidcClient, type OidcClient } from './services/oidc-client.js';
+import { STYLESHEET_CSP_HASH } from './views/layout.js';
+
+export interface AppDeps {
+  config: RpConfig;
+  prisma: PrismaClient;
+  logger: Logger;
+  /** Defaults to discovery of `config.issuer` (lazy, memoized). */
+  oidc?: OidcClient;
+}
+
+/**
+ * Builds the RP's Express app. It never listens: `server.ts` does, and tests use supertest.
+ *
+ * @example
+ * const app = createApp({ config: parseConfig(env), prisma, logger });
+ */
+export function createApp(deps: AppDeps): Express {
+  const { config, prisma, logger } = deps;
+  const routeDeps: RouteDeps = {
+    config,
+    prisma,
+    logger,
+    oidc: deps.oidc ?? createOidcClient({ config, logger }),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          'default-src': ["'none'"],
+          'style-src': [STYLESHEET_CSP_HASH],
+          'img-src': ["'self'", 'data:'],
+          'form-action': ["'self'"],
+          'frame-ancestors': ["'none'"],
+          'base-uri': ["'none'"],
+          ...(config.secureCookies ? { 'upgrade-insecure-requests': [] } : {}),
+        },
+      },
+      // HSTS only means something over https.
+      strictTransportSecurity: config.secureCookies,
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  app.use(requestLog(logger));
+
+  app.get('/healthz', ...healthzRoute());
+  app.get('/readyz', ...readyzRoute(routeDeps));
+
+  app.use(loadSession(routeDeps));
+  app.get('/', ...homeRoute(routeDeps));
+  app.get('/login', ...loginRoute(routeDeps));
+  app.get('/callback', ...callbackRoute(routeDeps));
+  app.get('/account', ...accountRoute(routeDeps));
+  app.post('/logout', ...logoutRoute(routeDeps));
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,218 @@
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+
+import { errorPage } from './views/error-page.js';
+
+/**
+ * The RP's error codes: a closed set, mapped once to a status and a user-facing message here.
+ * They are what `{ error }` carries in JSON responses.
+ */
+export type AppErrorCode =
+  | 'invalid_request'
+  | 'login_expired'
+  | 'op_error'
+  | 'op_unavailable'
+  | 'sign_in_failed'
+  | 'invalid_csrf'
+  | 'tenant_mismatch'
+  | 'not_found'
+  | 'server_error';
+
+interface Entry {
+  readonly status: number;
+  readonly title: string;
+  readonly description: string;
+}
+
+const CATALOGUE: Readonly<Record<AppErrorCode, Entry>> = {
+  invalid_request: {
+    status: 400,
+    title: 'Bad request',
+    description: 'The request could not be understood.',
+  },
+  login_expired: {
+    status: 400,
+    title: 'Sign-in expired',
+    description: 'This sign-in expired or was already used. Please try again.',
+  },
+  op_error: {
+    status: 400,
+    title: 'Sign-in was not completed',
+    description: 'The identity provider did not complete the sign-in.',
+  },
+  op_unavailable: {
+    status: 503,
+    title: 'Identity provider unreachable',
+    description: 'The identity provider is unreachable right now. Please try again in a moment.',
+  },
+  sign_in_failed: {
+    status: 502,
+    title: 'Sign-in failed',
+    description: "The identity provider's response could not be verified, so you were not signed in.",
+  },
+  invalid_csrf: {
+    status: 403,
+    title: 'Request refused',
+    description: 'This form is no longer valid. Reload the page and try again.',
+  },
+  tenant_mismatch: {
+    status: 409,
+    title: 'Account belongs to another tenant',
+    description: 'This account already exists in a different tenant here, so it cannot sign in to this one.',
+  },
+  not_found: {
+    status: 404,
+    title: 'Not found',
+    description: 'There is nothing at this address.',
+  },
+  server_error: {
+    status: 500,
+    title: 'Something went wrong',
+    description: 'An unexpected error occurred. Please try again later.',
+  },
+};
+
+export interface AppErrorOptions {
+  /** Overrides the catalogue's user-facing description (never put secrets here). */
+  description?: string;
+  /** For `op_error`: the OP's `error` code and `error_description`, shown escaped. */
+  opError?: { error: string; error_description?: string | undefined };
+  /** Logged, never sent. */
+  detail?: string;
+  cause?: unknown;
+}
+
+/** A known failure: its code decides the status and what the user sees. */
+export class AppError extends Error {
+  readonly status: number;
+  readonly title: string;
+  readonly description: string;
+  readonly opError: AppErrorOptions['opError'];
+  readonly detail: string | undefined;
+
+  constructor(
+    readonly code: AppErrorCode,
+    options: AppErrorOptions = {},
+  ) {
+    const entry = CATALOGUE[code];
+    super(options.description ?? entry.description, { cause: options.cause });
+    this.name = 'AppError';
+    this.status = entry.status;
+    this.title = entry.title;
+    this.description = options.description ?? entry.description;
+    this.opError = options.opError;
+    this.detail = options.detail;
+  }
+}
+
+/** What an error becomes on the wire, as JSON and as a page. */
+export interface SerializedError {
+  status: number;
+  body: { error: string; error_description: string };
+  page: { title: string; message: string; code: string; opError?: { error: string; error_description?: string | undefined } };
+}
+
+const MAX_OP_TEXT = 300;
+
+function clip(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : value.slice(0, MAX_OP_TEXT);
+}
+
+/**
+ * The one serializer: known errors keep their code and message; anything else becomes a
+ * generic `server_error` with nothing from the original error in it.
+ */
+export function serializeError(error: unknown): SerializedError {
+  const known = toAppError(error);
+  const opError = known.opError
+    ? { error: clip(known.opError.error) ?? '', error_description: clip(known.opError.error_description) }
+    : undefined;
+  const description = opError
+    ? `${known.description} (${opError.error}${opError.error_description ? `: ${opError.error_description}` : ''})`
+    : known.description;
+  return {
+    status: known.status,
+    body: { error: known.code, error_description: description },
+    page: { title: known.title, message: known.description, code: known.code, ...(opError ? { opError } : {}) },
+  };
+}
+
+/** Body-parser and other http-errors style failures with a 4xx status are the client's fault. */
+function isClientHttpError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  return typeof status === 'number' && status >= 400 && status < 500 && expose === true;
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (isClientHttpError(error)) return new AppError('invalid_request');
+  return new AppError('server_error');
+}
+
+function wantsJson(req: Request): boolean {
+  return req.accepts(['html', 'json']) === 'json';
+}
+
+function send(req: Request, res: Response, serialized: SerializedError): void {
+  res.status(serialized.status);
+  res.set('Cache-Control', 'no-store');
+  if (wantsJson(req)) {
+    res.json(serialized.body);
+  } else {
+    res.type('html').send(errorPage(serialized.page));
+  }
+}
+
+/**
+ * The one error middleware, registered after every route. Known errors are logged at `warn`
+ * with their (never sent) detail; unknown ones at `error` with their cause.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const serialized = serializeError(error);
+    if (error instanceof AppError) {
+      logger.warn(
+        { code: error.code, detail: error.detail, cause: describeCause(error.cause), method: req.method, path: req.path },
+        'request failed',
+      );
+    } else if (serialized.body.error === 'invalid_request') {
+      logger.info({ err: error, method: req.method, path: req.path }, 'invalid request');
+    } else {
+      logger.error({ err: error, method: req.method, path: req.path }, 'unexpected error');
+    }
+    send(req, res, serialized);
+  };
+}
+
+/** The 404 for anything no route answered: a page for browsers, JSON for API clients. */
+export const notFound: RequestHandler = (req, res) => {
+  send(req, res, serializeError(new AppError('not_found')));
+};
+
+/**
+ * A loggable summary of a cause: name, code and message, plus the same for its own cause
+ * (e.g. `fetch failed` ← `connect ECONNREFUSED`). Never bodies, parameters or tokens.
+ */
+export function describeCause(cause: unknown, depth = 0): CauseSummary | undefined {
+  if (!(cause instanceof Error)) return undefined;
+  const code = (cause as { code?: unknown }).code;
+  const inner = depth < 1 ? describeCause(cause.cause, depth + 1) : undefined;
+  return {
+    name: cause.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    message: cause.message,
+    ...(inner ? { cause: inner } : {}),
+  };
+}
+
+export interface CauseSummary {
+  name: string;
+  code?: string;
+  message: string;
+  cause?: CauseSummary;
+}

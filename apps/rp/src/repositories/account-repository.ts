@@ -1,0 +1,73 @@
+import { Prisma } from '../generated/prisma/client.js';
+import type { Db } from './db.js';
+import { scopedToTenant } from './tenant-scope.js';
+
+export interface AccountRecord {
+  id: string;
+  tenantId: string;
+  issuer: string;
+  sub: string;
+  email: string | null;
+  name: string | null;
+  state: string;
+  lastLoginAt: Date;
+  createdAt: Date;
+}
+
+const accountSelect = {
+  id: true,
+  tenantId: true,
+  issuer: true,
+  sub: true,
+  email: true,
+  name: true,
+  state: true,
+  lastLoginAt: true,
+  createdAt: true,
+} as const;
+
+export interface UpsertAccountOptions {
+  tenantId: string;
+  issuer: string;
+  sub: string;
+  email: string | null;
+  name: string | null;
+  /** The latest sign-in's ID token claims and userinfo response (plain JSON). */
+  claims: Readonly<Record<string, unknown>>;
+  lastLoginAt: Date;
+}
+
+/**
+ * Creates or refreshes the account (issuer, sub) **in this tenant**. Returns `null` when that
+ * (issuer, sub) already lives in another tenant (the unique key is global, the lookup is
+ * scoped), which the caller must refuse rather than silently move the account.
+ */
+export async function upsertAccountInTenant(db: Db, options: UpsertAccountOptions): Promise<AccountRecord | null> {
+  const { tenantId, issuer, sub, email, name, lastLoginAt } = options;
+  const claims = JSON.parse(JSON.stringify(options.claims)) as Prisma.InputJsonObject;
+  try {
+    return await db.account.upsert({
+      where: scopedToTenant(tenantId, { issuer_sub: { issuer, sub } }),
+      create: { tenantId, issuer, sub, email, name, claims, lastLoginAt },
+      update: { email, name, claims, lastLoginAt },
+      select: accountSelect,
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return null;
+    throw error;
+  }
+}
+
+export interface FindAccountOptions {
+  tenantId: string;
+  accountId: string;
+}
+
+/** An account by id, only if it belongs to the tenant. */
+export async function findAccountInTenant(db: Db, { tenantId, accountId }: FindAccountOptions): Promise<AccountRecord | null> {
+  return db.account.findFirst({ where: scopedToTenant(tenantId, { id: accountId }), select: accountSelect });
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}

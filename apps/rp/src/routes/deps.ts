@@ -1,0 +1,13 @@
+import type { Logger } from 'pino';
+
+import type { RpConfig } from '../config.js';
+import type { PrismaClient } from '../db/client.js';
+import type { OidcClient } from '../services/oidc-client.js';
+
+/** What route modules receive from `createApp`. */
+export interface RouteDeps {
+  config: RpConfig;
+  prisma: PrismaClient;
+  logger: Logger;
+  oidc: OidcClient;
+}

@@ -78,7 +78,7 @@ it('refuses a bad password with a clear message, and the RP stays signed out', a
 });
 
 it('serves discovery and both health endpoints over real HTTP', async () => {
-  const discovery = await (await fetch(`${stack.opUrl}/.well-known/openid-configuration`)).json();
+  const discovery = (await (await fetch(`${stack.opUrl}/.well-known/openid-configuration`)).json()) as { issuer: string };
   expect(discovery.issuer).toBe(stack.opUrl);
   for (const base of [stack.opUrl, stack.rpUrl]) {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);

@@ -7,6 +7,7 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 const ENV_ALLOWED = [
+  '**/jest-global-*.js',
   '**/src/config.ts',
   '**/prisma.config.ts',
   '**/src/cli/**',
@@ -41,6 +42,15 @@ function node(dir, { allowJose = false } = {}) {
           { object: 'process', property: 'env', message: 'Read configuration in src/config.ts only.' },
         ],
       },
+    },
+    {
+      // Plain CommonJS scripts (jest setup files and the like).
+      files: ['**/*.js'],
+      languageOptions: {
+        sourceType: 'commonjs',
+        globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly' },
+      },
+      rules: { '@typescript-eslint/no-require-imports': 'off' },
     },
     { files: ENV_ALLOWED, rules: { 'no-restricted-properties': 'off' } },
   );

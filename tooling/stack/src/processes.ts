@@ -5,6 +5,7 @@ export type LogLine = (source: string, line: string) => void;
 
 /** Runs a node script to completion; rejects with its output when it fails. */
 export async function runNode(script: string, env: Record<string, string>, source: string, log: LogLine): Promise<void> {
+  // eslint-disable-next-line no-restricted-properties -- children inherit the environment, plus their own settings
   const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   pipeLines(child, (line) => {
@@ -23,6 +24,7 @@ export interface Service {
 
 /** Starts a long-running node server and forwards its output line by line. */
 export function startNode(script: string, env: Record<string, string>, name: string, log: LogLine): Service {
+  // eslint-disable-next-line no-restricted-properties -- children inherit the environment, plus their own settings
   const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   pipeLines(child, (line) => log(name, line));
   return {

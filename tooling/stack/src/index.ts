@@ -51,8 +51,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const started: Service[] = [];
   try {
     if (!options.opDatabaseUrl || !options.rpDatabaseUrl) {
-      postgres = await startEmbeddedPostgres({ port: options.postgres.port, dataDir: options.postgres.dataDir });
-      options.log('postgres', `embedded PostgreSQL on 127.0.0.1:${options.postgres.port}`);
+      postgres = await startEmbeddedPostgres({
+        port: options.postgres.port,
+        dataDir: options.postgres.dataDir,
+        onLog: (line) => {
+          // The server's own start-up chatter is noise; our notices are not.
+          if (!/^\d{4}-\d\d-\d\d /.test(line)) options.log('postgres', line);
+        },
+      });
+      options.log('postgres', `embedded PostgreSQL on 127.0.0.1:${options.postgres.port}, data in ${postgres.dataDir}`);
     }
     const suffix = options.uniqueDatabaseNames ? `_${randomBytes(4).toString('hex')}` : '';
     const embeddedDb = async (name: string) => {

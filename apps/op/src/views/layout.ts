@@ -9,6 +9,7 @@ label{display:block;font-weight:600;margin:1rem 0 .35rem}
 input[type=email],input[type=password],input[type=text]{width:100%;box-sizing:border-box;padding:.6rem .7rem;border:1px solid #c8ced8;border-radius:8px;font-size:1rem}
 button{margin-top:1.5rem;padding:.65rem 1.2rem;border:0;border-radius:8px;background:#2457d6;color:#fff;font-size:1rem;cursor:pointer}
 button.secondary{background:#e6e9ef;color:#1d2330;margin-left:.5rem}
+form.cancel button.secondary{margin:.75rem 0 0}
 .error{background:#fdecec;color:#8a1c1c;border-radius:8px;padding:.7rem .9rem;margin:1rem 0}
 ul.scopes{padding-left:1.2rem}
 code{background:#f0f2f5;padding:.1rem .3rem;border-radius:4px}

@@ -24,7 +24,7 @@ ${input.error ? html`<div class="error" role="alert">${input.error}</div>` : ''}
 <input id="password" name="password" type="password" autocomplete="current-password" required ${input.email ? 'autofocus' : ''}>
 <button type="submit">Sign in</button>
 </form>
-<form method="post" action="${base}/abort">
+<form method="post" action="${base}/abort" class="cancel">
 <input type="hidden" name="csrf" value="${input.csrfToken}">
 <button type="submit" class="secondary">Cancel</button>
 </form>`,

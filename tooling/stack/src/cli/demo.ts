@@ -29,7 +29,7 @@ async function main() {
   ────────────────────────
   Relying Party   ${stack.rpUrl}        ← open this in a browser
   OpenID Provider ${stack.opUrl}        (discovery: ${stack.opUrl}/.well-known/openid-configuration)
-  Data            ${stack.postgres ? dataDir : 'the databases you gave'}
+  Data            ${stack.postgres ? stack.postgres.dataDir : 'the databases you gave'}
 
   Demo users (password)
     alice@acme.example   alice-demo-pass   organisation acme (TOTP secret JBSWY3DPEHPK3PXP)

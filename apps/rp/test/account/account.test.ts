@@ -1,13 +1,8 @@
-import path from 'node:path';
-
-import { createTestDatabase, type TestDatabase } from '@oidc-ref/dev-postgres';
-
 import { sha256Base64Url } from '../../src/lib/tokens.js';
-import { bootstrap, type TestRp } from '../helpers/bootstrap.js';
-import { startFakeOp, type FakeOp, type FakeUser } from '../helpers/fake-op.js';
+import { startRpWithFakeOp, type RpWithFakeOp, type TestRp } from '../helpers/bootstrap.js';
+import { type FakeOp, type FakeUser } from '../helpers/fake-op.js';
 import { sessionCookieFrom, signIn } from '../helpers/sign-in.js';
 
-let db: TestDatabase;
 let op: FakeOp;
 let rp: TestRp;
 
@@ -21,21 +16,14 @@ const frank: FakeUser = {
   amr: ['pwd', 'otp'],
 };
 
+let fixture: RpWithFakeOp;
+
 beforeAll(async () => {
-  db = await createTestDatabase({
-    migrationsDir: path.join(__dirname, '../../prisma/migrations'),
-    prefix: 'rp_test',
-    serverUrl: process.env.TEST_DATABASE_URL,
-  });
-  op = await startFakeOp();
-  rp = bootstrap({ databaseUrl: db.url, issuer: op.issuer, clientId: op.clientId, clientSecret: op.clientSecret });
+  fixture = await startRpWithFakeOp();
+  ({ op, rp } = fixture);
 });
 
-afterAll(async () => {
-  await rp?.prisma.$disconnect();
-  await op?.close();
-  await db?.dispose();
-});
+afterAll(() => fixture?.stop());
 
 describe('GET /account', () => {
   it('redirects to / without a session', async () => {

@@ -1,10 +1,15 @@
+import path from 'node:path';
+
 import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 
+import { createTestDatabase, type TestDatabase } from '@oidc-ref/dev-postgres';
+
 import { createApp } from '../../src/app.js';
 import { parseConfig, type RpConfig } from '../../src/config.js';
 import { createPrismaClient, type PrismaClient } from '../../src/db/client.js';
+import { startFakeOp, type FakeOp } from './fake-op.js';
 
 export interface BootstrapOptions {
   /** A migrated database (from `createTestDatabase`). */
@@ -43,4 +48,33 @@ export function bootstrap(options: BootstrapOptions): TestRp {
   const prisma = options.prisma ?? createPrismaClient({ connectionString: config.databaseUrl });
   const app = createApp({ config, prisma, logger: pino({ level: 'silent' }) });
   return { app, config, prisma, browser: () => request.agent(app) };
+}
+
+export interface RpWithFakeOp {
+  db: TestDatabase;
+  op: FakeOp;
+  rp: TestRp;
+  /** Disconnects the RP, closes the fake OP and drops the database. */
+  stop(): Promise<void>;
+}
+
+/** The usual fixture of a sign-in test file: a fresh database, a fake OP, the RP bound to both. */
+export async function startRpWithFakeOp(): Promise<RpWithFakeOp> {
+  const db = await createTestDatabase({
+    migrationsDir: path.join(__dirname, '../../prisma/migrations'),
+    prefix: 'rp_test',
+    serverUrl: process.env.TEST_DATABASE_URL,
+  });
+  const op = await startFakeOp();
+  const rp = bootstrap({ databaseUrl: db.url, issuer: op.issuer, clientId: op.clientId, clientSecret: op.clientSecret });
+  return {
+    db,
+    op,
+    rp,
+    async stop() {
+      await rp.prisma.$disconnect();
+      await op.close();
+      await db.dispose();
+    },
+  };
 }

@@ -1,31 +1,23 @@
-import path from 'node:path';
 
-import { createTestDatabase, type TestDatabase } from '@oidc-ref/dev-postgres';
+import type { TestDatabase } from '@oidc-ref/dev-postgres';
 import request from 'supertest';
 
-import { bootstrap, type TestRp } from '../helpers/bootstrap.js';
-import { startFakeOp, type FakeOp } from '../helpers/fake-op.js';
+import { bootstrap, startRpWithFakeOp, type RpWithFakeOp, type TestRp } from '../helpers/bootstrap.js';
+import { type FakeOp } from '../helpers/fake-op.js';
 import { sessionSetCookie } from '../helpers/sign-in.js';
 
 let db: TestDatabase;
 let op: FakeOp;
 let rp: TestRp;
 
+let fixture: RpWithFakeOp;
+
 beforeAll(async () => {
-  db = await createTestDatabase({
-    migrationsDir: path.join(__dirname, '../../prisma/migrations'),
-    prefix: 'rp_test',
-    serverUrl: process.env.TEST_DATABASE_URL,
-  });
-  op = await startFakeOp();
-  rp = bootstrap({ databaseUrl: db.url, issuer: op.issuer, clientId: op.clientId, clientSecret: op.clientSecret });
+  fixture = await startRpWithFakeOp();
+  ({ db, op, rp } = fixture);
 });
 
-afterAll(async () => {
-  await rp?.prisma.$disconnect();
-  await op?.close();
-  await db?.dispose();
-});
+afterAll(() => fixture?.stop());
 
 describe('pages and HTTP hygiene', () => {
   it('GET / offers a Sign in button when signed out', async () => {

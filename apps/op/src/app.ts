@@ -13,10 +13,13 @@ import { tokenRoute } from './routes/token.js';
 import { userinfoRoute } from './routes/userinfo.js';
 import { authorizationFlow, type AuthorizationFlow } from './services/authorization-flow.js';
 import { browserSessions, type BrowserSessions } from './services/browser-session.js';
+import { clientKeys, type ClientKeys } from './services/client-keys.js';
 import type { KeyService } from './services/keys.js';
 
 export interface AppDeps {
   config: OpConfig;
+  /** Clients' public keys (registered jwks or fetched jwks_uri). */
+  clientKeys: ClientKeys;
   repos: Repositories;
   keys: KeyService;
   logger: Logger;
@@ -27,13 +30,18 @@ export interface AppDeps {
   checkDatabase: () => Promise<boolean>;
 }
 
-export type CreateAppInput = Omit<AppDeps, 'sessions' | 'flow' | 'now'> & { now?: () => Date };
+export type CreateAppInput = Omit<AppDeps, 'sessions' | 'flow' | 'now' | 'clientKeys'> & {
+  now?: () => Date;
+  /** Overrides for tests (e.g. an injected fetch). */
+  clientKeys?: ClientKeys;
+};
 
 /** Builds the OP's Express app. Never listens: see server.ts. Keys must be loaded first. */
 export function createApp(input: CreateAppInput): Express {
   const deps: AppDeps = {
     ...input,
     now: input.now ?? (() => new Date()),
+    clientKeys: input.clientKeys ?? clientKeys({ now: input.now }),
     sessions: browserSessions(input.repos.sessions, input.config),
     flow: authorizationFlow(input.repos, input.config),
   };

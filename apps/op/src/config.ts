@@ -20,6 +20,9 @@ const ConfigSchema = z.object({
   OP_CODE_TTL_SECONDS: seconds(60),
   OP_ACCESS_TOKEN_TTL_SECONDS: seconds(3600),
   OP_ID_TOKEN_TTL_SECONDS: seconds(3600),
+  OP_REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 24 * 3600),
+  OP_REGISTRATION: z.enum(['open', 'initial_access_token', 'disabled']).default('initial_access_token'),
+  OP_REGISTRATION_INITIAL_ACCESS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export interface OpConfig {
@@ -36,6 +39,16 @@ export interface OpConfig {
     readonly code: number;
     readonly accessToken: number;
     readonly idToken: number;
+    readonly refreshToken: number;
+  };
+  /**
+   * Dynamic client registration (RFC 7591): `open` to anyone (demo), `initial_access_token`
+   * (the default) only with the configured bearer token, or `disabled`. Without a token
+   * configured, `initial_access_token` means disabled.
+   */
+  readonly registration: {
+    readonly mode: 'open' | 'initial_access_token' | 'disabled';
+    readonly initialAccessToken?: string;
   };
 }
 
@@ -64,6 +77,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       code: c.OP_CODE_TTL_SECONDS,
       accessToken: c.OP_ACCESS_TOKEN_TTL_SECONDS,
       idToken: c.OP_ID_TOKEN_TTL_SECONDS,
+      refreshToken: c.OP_REFRESH_TOKEN_TTL_SECONDS,
+    }),
+    registration: Object.freeze({
+      mode: c.OP_REGISTRATION,
+      ...(c.OP_REGISTRATION_INITIAL_ACCESS_TOKEN !== undefined && { initialAccessToken: c.OP_REGISTRATION_INITIAL_ACCESS_TOKEN }),
     }),
   });
 }

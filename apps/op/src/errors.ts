@@ -39,6 +39,14 @@ export class RequestNotSupported extends E('request_not_supported') {}
 export class RequestUriNotSupported extends E('request_uri_not_supported') {}
 export class InvalidRedirectUri extends E('invalid_redirect_uri') {}
 export class ServerError extends E('server_error', 500) {}
+export class InvalidRequestObject extends E('invalid_request_object') {}
+export class InvalidClientMetadata extends E('invalid_client_metadata') {}
+export class InsufficientScope extends E('insufficient_scope', 403) {}
+export class InteractionRequired extends E('interaction_required') {}
+export class AccountSelectionRequired extends E('account_selection_required') {}
+export class UnmetAuthenticationRequirements extends E('unmet_authentication_requirements') {}
+export class RegistrationNotSupported extends E('registration_not_supported') {}
+export class TemporarilyUnavailable extends E('temporarily_unavailable', 503) {}
 
 /**
  * An error shown to the user as a page and never redirected to the client: the client or its

@@ -8,3 +8,5 @@ export { OAUTH_ERROR_CODES, OAuthErrorResponseSchema, isOAuthErrorCode } from '.
 export type { OAuthErrorCode, OAuthErrorResponse } from './error-response.js';
 export { AddressClaimSchema, UserInfoResponseSchema } from './userinfo.js';
 export type { AddressClaim, UserInfoResponse } from './userinfo.js';
+export { ClientMetadataSchema, normalizeClientMetadata } from './client-metadata.js';
+export type { ClientMetadata, ClientMetadataInput } from './client-metadata.js';

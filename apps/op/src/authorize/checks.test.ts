@@ -1,3 +1,4 @@
+import { ClientMetadataSchema } from '@oidc-ref/token-schemas';
 import type { ClientRecord } from '../repositories/client-repository.js';
 import {
   checkMaxAge,
@@ -19,6 +20,7 @@ const client: ClientRecord = {
   grantTypes: ['authorization_code'],
   responseTypes: ['code'],
   firstParty: true,
+  metadata: ClientMetadataSchema.parse({ redirect_uris: ['https://rp.test/cb'] }),
 };
 const raw = (values: Record<string, string | string[]>) => readRawParams(values);
 const codeOf = (fn: () => unknown) => {

@@ -31,14 +31,16 @@ export async function seedDemoWorld(repos: Repositories, options: DemoWorldOptio
       passwordHash: existing?.passwordHash ?? (await hashPassword(user.password)),
     });
   }
-  await repos.clients.upsert({
+  await repos.clients.save({
     id: 'demo-rp',
     secret: options.rpClientSecret,
-    name: 'Demo RP',
-    redirectUris: [`${options.rpBaseUrl.replace(/\/$/, '')}/callback`],
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    grantTypes: ['authorization_code'],
-    responseTypes: ['code'],
     firstParty: true,
+    metadata: {
+      client_name: 'Demo RP',
+      redirect_uris: [`${options.rpBaseUrl.replace(/\/$/, '')}/callback`],
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+    },
   });
 }

@@ -93,7 +93,7 @@ describe('errors redirected to the client with state and iss', () => {
   });
 
   it('answers a client not allowed the response type with unauthorized_client', async () => {
-    const restricted = await createClient(op.repos, { responseTypes: ['id_token'] });
+    const restricted = await createClient(op.repos, { metadata: { response_types: ['id_token'], grant_types: ['implicit'] } });
     const { query } = authorizeQuery(restricted);
     const res = await authorize(query);
     expect(redirectParams(res.headers.location as string).get('error')).toBe('unauthorized_client');

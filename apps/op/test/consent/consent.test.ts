@@ -10,7 +10,7 @@ let user: UserRecord;
 
 beforeAll(async () => {
   op = await bootstrap();
-  thirdParty = await createClient(op.repos, { firstParty: false, name: 'Third Party App' });
+  thirdParty = await createClient(op.repos, { firstParty: false, metadata: { client_name: 'Third Party App' } });
   user = await createUser(op.repos);
 });
 afterAll(() => op.dispose());

@@ -1,22 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword, pkceS256Challenge, randomToken } from '@oidc-ref/crypto';
+import type { ClientMetadataInput } from '@oidc-ref/token-schemas';
 import type { ClientRecord } from '../../src/repositories/client-repository.js';
 import type { Repositories } from '../../src/repositories/index.js';
 import type { UserRecord } from '../../src/repositories/user-repository.js';
 
 const unique = () => randomBytes(4).toString('hex');
 
-export async function createClient(repos: Repositories, overrides: Partial<ClientRecord> = {}): Promise<ClientRecord> {
-  return repos.clients.upsert({
-    id: `client-${unique()}`,
-    secret: randomToken(32),
-    name: 'Test Client',
-    redirectUris: ['https://rp.test/callback'],
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    grantTypes: ['authorization_code'],
-    responseTypes: ['code'],
-    firstParty: true,
-    ...overrides,
+export interface ClientOverrides {
+  id?: string;
+  secret?: string | null;
+  firstParty?: boolean;
+  metadata?: ClientMetadataInput;
+}
+
+/** A client with a random id; metadata overrides are merged over a confidential code client. */
+export async function createClient(repos: Repositories, overrides: ClientOverrides = {}): Promise<ClientRecord> {
+  return repos.clients.save({
+    id: overrides.id ?? `client-${unique()}`,
+    secret: overrides.secret === undefined ? randomToken(32) : overrides.secret,
+    firstParty: overrides.firstParty ?? true,
+    metadata: {
+      client_name: 'Test Client',
+      redirect_uris: ['https://rp.test/callback'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      ...overrides.metadata,
+    },
   });
 }
 

@@ -57,7 +57,7 @@ describe('a successful exchange', () => {
   });
 
   it('accepts client_secret_post from a client registered for it', async () => {
-    const postClient = await createClient(op.repos, { tokenEndpointAuthMethod: 'client_secret_post' });
+    const postClient = await createClient(op.repos, { metadata: { token_endpoint_auth_method: 'client_secret_post' } });
     const { code, verifier } = await codeFor({}, postClient);
     const res = await request(op.app).post('/token').type('form').send({
       grant_type: 'authorization_code',

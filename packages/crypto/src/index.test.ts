@@ -6,6 +6,9 @@ describe('public surface', () => {
       [
         'CRYPTO_ERROR_CODES',
         'CryptoError',
+        'HMAC_ALGS',
+        'signJwtWithSecret',
+        'verifyJwtWithSecret',
         'KeySet',
         'SIGNING_ALGS',
         'decodeJwtUnverified',

@@ -21,3 +21,5 @@ export { randomToken } from './random.js';
 export { pkceS256Challenge, sha256Base64Url } from './digest.js';
 export { timingSafeEqualString } from './timing-safe-equal.js';
 export { hashPassword, verifyPassword } from './password.js';
+export { HMAC_ALGS, signJwtWithSecret, verifyJwtWithSecret } from './hmac.js';
+export type { HmacAlg } from './hmac.js';

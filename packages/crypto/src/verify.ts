@@ -125,13 +125,14 @@ export async function verifyCompactJwt(
   resolveKey: KeyResolver,
   defaultAlgorithms: readonly string[],
   options: VerifyOptions,
+  isAllowedFamily: (alg: string) => boolean = (alg) => !isForbiddenAlg(alg),
 ): Promise<VerifyResult> {
   const header = readHeader(token);
   const { alg, kid, typ } = header;
   if (typeof alg !== 'string' || alg === '') throw malformed('JWS header has no "alg"');
   if (kid !== undefined && typeof kid !== 'string') throw malformed('JWS "kid" must be a string');
   if (typ !== undefined && typeof typ !== 'string') throw malformed('JWS "typ" must be a string');
-  const allowed = (options.algorithms ?? defaultAlgorithms).filter((value) => !isForbiddenAlg(value));
+  const allowed = (options.algorithms ?? defaultAlgorithms).filter(isAllowedFamily);
   if (!allowed.includes(alg)) throw new CryptoError('ERR_ALG_NOT_ALLOWED', `alg ${alg} is not allowed`);
   // No JWS extension is understood here, so any critical one must be rejected (RFC 7515 §4.1.11).
   if (header['crit'] !== undefined) throw malformed('unsupported "crit" header');

@@ -6,7 +6,13 @@ export interface AccessTokenRecord {
   grantId: string | null;
   clientId: string;
   userId: string | null;
+  sessionId: string | null;
   scope: string;
+  authTime: Date | null;
+  acr: string | null;
+  amr: string[];
+  /** `claims.userinfo` of the authorization request. */
+  claims: unknown;
   expiresAt: Date;
   revokedAt: Date | null;
 }
@@ -15,7 +21,7 @@ export function accessTokenRepository(db: Db) {
   return {
     async findLive(id: string, now: Date): Promise<AccessTokenRecord | null> {
       const row = await db.accessToken.findUnique({ where: { id } });
-      return row && row.revokedAt === null && row.expiresAt > now ? row : null;
+      return row && row.revokedAt === null && row.expiresAt > now ? { ...row, claims: row.claims ?? null } : null;
     },
   };
 }

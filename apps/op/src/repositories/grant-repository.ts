@@ -3,6 +3,10 @@ import type { AccessTokenRecord } from './access-token-repository.js';
 
 export type RedeemResult = 'redeemed' | 'already-used';
 
+/** An access token to store: everything but its revocation; session and auth facts optional. */
+export type NewAccessToken = Pick<AccessTokenRecord, 'id' | 'grantId' | 'clientId' | 'userId' | 'scope' | 'expiresAt'> &
+  Partial<Pick<AccessTokenRecord, 'sessionId' | 'authTime' | 'acr' | 'amr'>> & { claims?: object | null };
+
 /** Multi-row writes of the authorization_code grant, each in one transaction. */
 export function grantRepository(db: Db) {
   return {
@@ -11,14 +15,14 @@ export function grantRepository(db: Db) {
      * by exactly one caller, and a crash leaves neither a used code without tokens nor tokens
      * without a used code.
      */
-    redeemCode(codeId: string, now: Date, token: Omit<AccessTokenRecord, 'revokedAt'>): Promise<RedeemResult> {
+    redeemCode(codeId: string, now: Date, token: NewAccessToken): Promise<RedeemResult> {
       return db.$transaction(async (tx) => {
         const { count } = await tx.authorizationCode.updateMany({
           where: { id: codeId, consumedAt: null },
           data: { consumedAt: now },
         });
         if (count !== 1) return 'already-used';
-        await tx.accessToken.create({ data: token });
+        await tx.accessToken.create({ data: { ...token, claims: token.claims ?? undefined } });
         return 'redeemed';
       });
     },

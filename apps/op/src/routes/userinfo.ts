@@ -3,7 +3,7 @@ import { sha256Base64Url } from '@oidc-ref/crypto';
 import type { AppDeps } from '../app.js';
 import { publicCors } from '../middleware/cors.js';
 import { noStore } from '../middleware/no-store.js';
-import { scopeClaims, tenantClaims } from '../services/user-claims.js';
+import { userinfoClaims } from '../services/user-claims.js';
 
 /** RFC 6750 §3: the challenge names the error; a request with no token gets no error code. */
 function challenge(res: Response, error?: string, description?: string) {
@@ -50,7 +50,7 @@ export function userinfoRoute(deps: AppDeps): Router {
       res.status(403).json({ error: 'insufficient_scope', error_description: 'the openid scope was not granted' });
       return;
     }
-    res.json({ sub: user.id, ...scopeClaims(user, scopes), ...tenantClaims(user) });
+    res.json(userinfoClaims(user, scopes, record.claims ?? undefined));
   };
   router.options('/userinfo', publicCors);
   router.get('/userinfo', publicCors, noStore, handle);

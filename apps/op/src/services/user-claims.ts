@@ -24,3 +24,12 @@ export function scopeClaims(user: UserRecord, scopes: string[]): Record<string, 
   }
   return claims;
 }
+
+/**
+ * The UserInfo response body (OIDC Core §5.3.2): `sub`, the tenant claims, and the claims of
+ * the granted scopes. `claimsRequest` is the `userinfo` member of the authorization request's
+ * `claims` parameter (§5.5), stored with the access token.
+ */
+export function userinfoClaims(user: UserRecord, scopes: string[], _claimsRequest?: unknown): Record<string, unknown> {
+  return { sub: user.id, ...scopeClaims(user, scopes), ...tenantClaims(user) };
+}

@@ -46,7 +46,11 @@ export async function authorizationCodeGrant(
     grantId: record.grantId,
     clientId: client.id,
     userId: user.id,
+    sessionId: record.sessionId,
     scope: record.scope,
+    authTime: record.authTime,
+    acr: record.acr,
+    amr: record.amr,
     expiresAt: new Date(now.getTime() + ttl * 1000),
   });
   if (outcome === 'already-used') {
@@ -55,18 +59,19 @@ export async function authorizationCodeGrant(
     throw new InvalidGrant('the authorization code was already used');
   }
 
-  const idToken = await mintIdToken(deps.keys.current(), {
+  const idToken = await mintIdToken(deps, {
     issuer: deps.config.issuer,
     user,
-    clientId: client.id,
+    client,
     nonce: record.nonce,
     authTime: record.authTime,
     acr: record.acr,
     amr: record.amr,
     sid: record.sessionId,
-    accessToken,
+    hashes: { accessToken },
     now,
     ttlSeconds: deps.config.ttl.idToken,
+    fromTokenEndpoint: true,
   });
   return { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, id_token: idToken, scope: record.scope };
 }

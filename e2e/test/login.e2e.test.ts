@@ -1,5 +1,5 @@
 import type { Stack } from '@oidc-ref/stack';
-import { Browser, csrfFrom } from './helpers/browser.js';
+import { Browser, csrfFrom } from '@oidc-ref/test-kit';
 import { startTestStack } from './helpers/stack.js';
 
 let stack: Stack;

@@ -68,3 +68,50 @@ export function csrfFrom(html: string): string {
   if (!match?.[1]) throw new Error(`no csrf field in page:\n${html.slice(0, 500)}`);
   return match[1];
 }
+
+export interface OpSignIn {
+  email: string;
+  password: string;
+  /** What to answer on a consent page; default allow. */
+  consent?: 'allow' | 'deny';
+}
+
+/**
+ * Drives the OP's front channel as a person would: opens `authorizeUrl`, submits the login form
+ * (and the consent form when one is shown), and follows redirects until the browser leaves the
+ * OP. Returns the URL the OP sent the browser to (the client's redirect URI with the response),
+ * or the last OP page when it stopped on one (then `response` holds it).
+ */
+export async function signInAtOp(
+  browser: Browser,
+  authorizeUrl: string,
+  user: OpSignIn,
+): Promise<{ url: string; response: Response; html?: string }> {
+  const opOrigin = new URL(authorizeUrl).origin;
+  let response = await browser.get(authorizeUrl);
+  let url = authorizeUrl;
+  for (let step = 0; step < 20; step++) {
+    if (response.status >= 300 && response.status < 400) {
+      const next = new URL(response.headers.get('location')!, url).toString();
+      if (new URL(next).origin !== opOrigin) return { url: next, response };
+      url = next;
+      response = await browser.get(url);
+      continue;
+    }
+    const html = await response.text();
+    if (response.status !== 200 || !url.includes('/interaction/')) return { url, response, html };
+    const base = new URL(url).pathname;
+    if (html.includes(`${base}/login"`)) {
+      response = await browser.postForm(`${opOrigin}${base}/login`, { csrf: csrfFrom(html), email: user.email, password: user.password });
+    } else if (html.includes(`${base}/consent"`)) {
+      response = await browser.postForm(`${opOrigin}${base}/consent`, { csrf: csrfFrom(html), decision: user.consent ?? 'allow' });
+    } else {
+      // form_post: the page auto-posts to the client; hand its fields back as a URL.
+      const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+      if (action) return { url: action.replace(/&amp;/g, '&'), response, html };
+      return { url, response, html };
+    }
+    if (response.status !== 303) return { url, response, html: await response.text() };
+  }
+  throw new Error('too many steps at the OP');
+}

@@ -2,12 +2,16 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 
+import { acrRanking } from '@oidc-ref/rp-kit';
+
 import type { RpConfig } from './config.js';
 import type { PrismaClient } from './db/client.js';
 import { errorHandler, notFound } from './errors.js';
 import { requestLog } from './middleware/request-log.js';
 import { loadSession } from './middleware/session.js';
+import { accountExportRoute } from './routes/account-export.js';
 import { accountRoute } from './routes/account.js';
+import { apiAccountExportRoute } from './routes/api-account-export.js';
 import { callbackRoute } from './routes/callback.js';
 import type { RouteDeps } from './routes/deps.js';
 import { healthzRoute } from './routes/healthz.js';
@@ -39,6 +43,7 @@ export function createApp(deps: AppDeps): Express {
     prisma,
     logger,
     oidc: deps.oidc ?? createOidcClient({ config, logger }),
+    ranking: acrRanking(config.acrValues),
   };
 
   const app = express();
@@ -73,6 +78,8 @@ export function createApp(deps: AppDeps): Express {
   app.get('/login', ...loginRoute(routeDeps));
   app.get('/callback', ...callbackRoute(routeDeps));
   app.get('/account', ...accountRoute(routeDeps));
+  app.get('/account/export', ...accountExportRoute(routeDeps));
+  app.get('/api/account/export', ...apiAccountExportRoute(routeDeps));
   app.post('/logout', ...logoutRoute(routeDeps));
 
   app.use(notFound);

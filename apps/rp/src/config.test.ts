@@ -28,12 +28,17 @@ describe('parseConfig', () => {
       sessionTtlSeconds: 28_800,
       logLevel: 'info',
       secureCookies: false,
+      acrValues: ['urn:oidc-ref:acr:pwd', 'urn:oidc-ref:acr:mfa'],
+      stepUpPolicy: { export_account_data: { acr: 'urn:oidc-ref:acr:mfa', maxAge: 300 } },
     });
   });
 
   it('returns a frozen object', () => {
     const config = parseConfig(minimal);
     expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.acrValues)).toBe(true);
+    expect(Object.isFrozen(config.stepUpPolicy)).toBe(true);
+    expect(Object.isFrozen(config.stepUpPolicy.export_account_data)).toBe(true);
   });
 
   it('reads every variable', () => {
@@ -103,6 +108,44 @@ describe('parseConfig', () => {
   it('refuses out-of-range ports and fractional values', () => {
     expect(problemsOf({ ...minimal, RP_PORT: '70000' })).toEqual(['RP_PORT must be between 0 and 65535']);
     expect(problemsOf({ ...minimal, RP_SESSION_TTL_SECONDS: '60.5' })).toEqual(['RP_SESSION_TTL_SECONDS must be an integer']);
+  });
+
+  it('reads the acr ranking and the step-up policy', () => {
+    const config = parseConfig({
+      ...minimal,
+      RP_ACR_VALUES: '  urn:a   urn:b\turn:c ',
+      RP_STEP_UP_POLICY: '{ "export_account_data": { "acr": "urn:b" } }',
+    });
+    expect(config.acrValues).toEqual(['urn:a', 'urn:b', 'urn:c']);
+    expect(config.stepUpPolicy).toEqual({ export_account_data: { acr: 'urn:b' } });
+    // An empty policy is a policy: no action needs more than a signed-in session.
+    expect(parseConfig({ ...minimal, RP_STEP_UP_POLICY: '{}' }).stepUpPolicy).toEqual({});
+  });
+
+  it('refuses a malformed acr ranking', () => {
+    expect(problemsOf({ ...minimal, RP_ACR_VALUES: 'urn:a urn:b urn:a', RP_STEP_UP_POLICY: '{}' })).toEqual([
+      'RP_ACR_VALUES must not repeat a value',
+    ]);
+    expect(problemsOf({ ...minimal, RP_ACR_VALUES: 'urn:"a"', RP_STEP_UP_POLICY: '{}' })).toEqual([
+      'RP_ACR_VALUES must be visible ASCII without quotes or backslashes',
+    ]);
+  });
+
+  it('refuses a step-up policy that is not JSON, names unknown actions or fields, or bad values', () => {
+    expect(problemsOf({ ...minimal, RP_STEP_UP_POLICY: '{export_account_data: 1}' })).toEqual(['RP_STEP_UP_POLICY must be JSON']);
+    expect(problemsOf({ ...minimal, RP_STEP_UP_POLICY: '{"export_acount_data":{"acr":"urn:oidc-ref:acr:mfa"}}' })).toEqual([
+      'RP_STEP_UP_POLICY (root): Unrecognized key: "export_acount_data"',
+    ]);
+    expect(problemsOf({ ...minimal, RP_STEP_UP_POLICY: '{"export_account_data":{"acr":"urn:oidc-ref:acr:mfa","max_age":300}}' })).toHaveLength(1);
+    expect(problemsOf({ ...minimal, RP_STEP_UP_POLICY: '{"export_account_data":{"acr":"urn:oidc-ref:acr:mfa","maxAge":-1}}' })).toHaveLength(1);
+    expect(problemsOf({ ...minimal, RP_STEP_UP_POLICY: '[]' })).toHaveLength(1);
+  });
+
+  it('refuses a step-up policy whose acr the ranking does not know, together with other problems', () => {
+    expect(problemsOf({ ...minimal, RP_PORT: 'x', RP_ACR_VALUES: 'urn:a urn:b' })).toEqual([
+      'RP_PORT must be a number',
+      'RP_STEP_UP_POLICY export_account_data.acr: urn:oidc-ref:acr:mfa is not one of the ranked acr values (urn:a urn:b)',
+    ]);
   });
 
   it('never puts the secret in its error message', () => {

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
 import { allowsInsecureRequests } from './lib/loopback.js';
+import {
+  DEFAULT_ACR_VALUES,
+  DEFAULT_STEP_UP_POLICY,
+  parseStepUpPolicy,
+  type StepUpPolicy,
+} from './lib/step-up-policy.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -29,6 +35,13 @@ export interface RpConfig {
   readonly logLevel: LogLevel;
   /** True when `baseUrl` is https: cookies get the `Secure` attribute. */
   readonly secureCookies: boolean;
+  /** `RP_ACR_VALUES`: the acr values the RP ranks, weakest first. An acr not listed ranks below all. */
+  readonly acrValues: readonly string[];
+  /**
+   * `RP_STEP_UP_POLICY`: the default step-up policy (sensitive action → required acr and max
+   * age), for tenants without their own. Every acr in it is one of `acrValues`.
+   */
+  readonly stepUpPolicy: StepUpPolicy;
 }
 
 /** Thrown by {@link parseConfig}; `problems` lists every invalid variable at once. */
@@ -58,6 +71,9 @@ function httpUrl(name: string) {
   );
 }
 
+/** One acr value: visible ASCII, no `"` or `\` (it travels in a quoted challenge parameter). */
+const ACR_VALUE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
 const EnvSchema = z.object({
   RP_PORT: z.coerce
     .number({ error: 'RP_PORT must be a number' })
@@ -85,6 +101,33 @@ const EnvSchema = z.object({
     .max(31_536_000, 'RP_SESSION_TTL_SECONDS must be at most one year')
     .default(28_800),
   RP_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `RP_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  RP_ACR_VALUES: z
+    .string()
+    .transform((value) => value.split(/\s+/).filter((acr) => acr !== ''))
+    .pipe(
+      z
+        .array(z.string().regex(ACR_VALUE, 'RP_ACR_VALUES must be visible ASCII without quotes or backslashes'))
+        .refine((values) => new Set(values).size === values.length, 'RP_ACR_VALUES must not repeat a value'),
+    )
+    .default([...DEFAULT_ACR_VALUES]),
+  RP_STEP_UP_POLICY: z
+    .string()
+    .transform((value, ctx): unknown => {
+      let json: unknown;
+      try {
+        json = JSON.parse(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'RP_STEP_UP_POLICY must be JSON' });
+        return z.NEVER;
+      }
+      const policy = parseStepUpPolicy(json);
+      if (!policy.ok) {
+        for (const problem of policy.problems) ctx.addIssue({ code: 'custom', message: `RP_STEP_UP_POLICY ${problem}` });
+        return z.NEVER;
+      }
+      return policy.policy;
+    })
+    .default(DEFAULT_STEP_UP_POLICY),
 });
 
 /** The environment variables the RP reads (the schema's keys). */
@@ -104,8 +147,18 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     if (value !== undefined && value.trim() !== '') input[name] = value.trim();
   }
   const result = EnvSchema.safeParse(input);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => issue.message));
+  const problems = result.success ? [] : result.error.issues.map((issue) => issue.message);
+  // The policy's acr values must be ranked: checked across the two variables, whenever both parse.
+  const acrValues = EnvSchema.shape.RP_ACR_VALUES.safeParse(input['RP_ACR_VALUES']);
+  const rawPolicy = EnvSchema.shape.RP_STEP_UP_POLICY.safeParse(input['RP_STEP_UP_POLICY']);
+  let stepUpPolicy: StepUpPolicy | undefined;
+  if (acrValues.success && rawPolicy.success) {
+    const checked = parseStepUpPolicy(rawPolicy.data, acrValues.data);
+    if (checked.ok) stepUpPolicy = checked.policy;
+    else problems.push(...checked.problems.map((problem) => `RP_STEP_UP_POLICY ${problem}`));
+  }
+  if (!result.success || !stepUpPolicy || problems.length > 0) {
+    throw new ConfigError(problems);
   }
   const values = result.data;
   const baseUrl = values.RP_BASE_URL.replace(/\/+$/, '');
@@ -121,6 +174,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     sessionTtlSeconds: values.RP_SESSION_TTL_SECONDS,
     logLevel: values.RP_LOG_LEVEL,
     secureCookies: new URL(baseUrl).protocol === 'https:',
+    acrValues: Object.freeze([...values.RP_ACR_VALUES]),
+    stepUpPolicy,
   });
 }
 

@@ -37,6 +37,30 @@ describe('serializeError', () => {
     expect(serialized.page.opError?.error_description).toHaveLength(300);
   });
 
+  it('gives a 401 its WWW-Authenticate challenge, and other errors no extra headers', () => {
+    expect(serializeError(new AppError('unauthenticated'))).toMatchObject({
+      status: 401,
+      headers: { 'WWW-Authenticate': 'Bearer' },
+      body: { error: 'unauthenticated' },
+    });
+    expect(serializeError(new AppError('login_expired')).headers).toEqual({});
+    expect(serializeError(new Error('x')).headers).toEqual({});
+  });
+
+  it('refuses step-ups with 403 and carries the retry link to the page only', () => {
+    for (const code of ['step_up_failed', 'step_up_wrong_user', 'step_up_unmet', 'step_up_interaction_required'] as const) {
+      expect(new AppError(code).status).toBe(403);
+    }
+    const failed = serializeError(new AppError('step_up_failed', { retryPath: '/account/export?prompt=login' }));
+    expect(failed.page.retryPath).toBe('/account/export?prompt=login');
+    expect(JSON.stringify(failed.body)).not.toContain('prompt=login');
+    expect(serializeError(new AppError('step_up_unmet', { retryPath: null })).page.retryPath).toBeNull();
+    expect(serializeError(new AppError('op_error')).page).not.toHaveProperty('retryPath');
+    expect(new AppError('step_up_unmet').description).toContain(
+      'This action needs a stronger sign-in (a second factor) that your account cannot provide.',
+    );
+  });
+
   it('has a status for every code', () => {
     expect(new AppError('op_unavailable').status).toBe(503);
     expect(new AppError('invalid_csrf').status).toBe(403);

@@ -15,6 +15,11 @@ export type AppErrorCode =
   | 'sign_in_failed'
   | 'invalid_csrf'
   | 'tenant_mismatch'
+  | 'unauthenticated'
+  | 'step_up_failed'
+  | 'step_up_wrong_user'
+  | 'step_up_unmet'
+  | 'step_up_interaction_required'
   | 'not_found'
   | 'server_error';
 
@@ -22,6 +27,8 @@ interface Entry {
   readonly status: number;
   readonly title: string;
   readonly description: string;
+  /** For 401s: the `WWW-Authenticate` challenge (RFC 9110 §15.5.2 requires one). */
+  readonly challenge?: string;
 }
 
 const CATALOGUE: Readonly<Record<AppErrorCode, Entry>> = {
@@ -60,6 +67,36 @@ const CATALOGUE: Readonly<Record<AppErrorCode, Entry>> = {
     title: 'Account belongs to another tenant',
     description: 'This account already exists in a different tenant here, so it cannot sign in to this one.',
   },
+  unauthenticated: {
+    status: 401,
+    title: 'Sign-in required',
+    description: 'Sign in to use this.',
+    challenge: 'Bearer',
+  },
+  step_up_failed: {
+    status: 403,
+    title: 'Stronger sign-in not confirmed',
+    description:
+      'The identity provider did not confirm the stronger or more recent sign-in this action needs, so the action was not performed. You are still signed in as before.',
+  },
+  step_up_wrong_user: {
+    status: 403,
+    title: 'Signed in as someone else',
+    description:
+      'You confirmed your identity as a different user than the one signed in here. For your safety you have been signed out, and the action was not performed.',
+  },
+  step_up_unmet: {
+    status: 403,
+    title: 'Stronger sign-in not available',
+    description:
+      'This action needs a stronger sign-in (a second factor) that your account cannot provide. Set up a second factor with your identity provider, or ask your administrator. The action was not performed; you are still signed in.',
+  },
+  step_up_interaction_required: {
+    status: 403,
+    title: 'Sign-in needed at the identity provider',
+    description:
+      'The identity provider needs you to sign in again, or to finish a step there, before this action can go ahead. The action was not performed; you are still signed in.',
+  },
   not_found: {
     status: 404,
     title: 'Not found',
@@ -77,6 +114,11 @@ export interface AppErrorOptions {
   description?: string;
   /** For `op_error`: the OP's `error` code and `error_description`, shown escaped. */
   opError?: { error: string; error_description?: string | undefined };
+  /**
+   * The error page's "Try again" link: a same-site path, or `null` for none (e.g. when trying
+   * again cannot help). Default: `/login` for sign-in failures, nothing otherwise.
+   */
+  retryPath?: string | null;
   /** Logged, never sent. */
   detail?: string;
   cause?: unknown;
@@ -88,6 +130,7 @@ export class AppError extends Error {
   readonly title: string;
   readonly description: string;
   readonly opError: AppErrorOptions['opError'];
+  readonly retryPath: string | null | undefined;
   readonly detail: string | undefined;
 
   constructor(
@@ -101,6 +144,7 @@ export class AppError extends Error {
     this.title = entry.title;
     this.description = options.description ?? entry.description;
     this.opError = options.opError;
+    this.retryPath = options.retryPath;
     this.detail = options.detail;
   }
 }
@@ -108,8 +152,16 @@ export class AppError extends Error {
 /** What an error becomes on the wire, as JSON and as a page. */
 export interface SerializedError {
   status: number;
+  /** Response headers beyond the body's (a 401's `WWW-Authenticate`). */
+  headers: Record<string, string>;
   body: { error: string; error_description: string };
-  page: { title: string; message: string; code: string; opError?: { error: string; error_description?: string | undefined } };
+  page: {
+    title: string;
+    message: string;
+    code: string;
+    opError?: { error: string; error_description?: string | undefined };
+    retryPath?: string | null;
+  };
 }
 
 const MAX_OP_TEXT = 300;
@@ -130,10 +182,18 @@ export function serializeError(error: unknown): SerializedError {
   const description = opError
     ? `${known.description} (${opError.error}${opError.error_description ? `: ${opError.error_description}` : ''})`
     : known.description;
+  const challenge = CATALOGUE[known.code].challenge;
   return {
     status: known.status,
+    headers: challenge ? { 'WWW-Authenticate': challenge } : {},
     body: { error: known.code, error_description: description },
-    page: { title: known.title, message: known.description, code: known.code, ...(opError ? { opError } : {}) },
+    page: {
+      title: known.title,
+      message: known.description,
+      code: known.code,
+      ...(opError ? { opError } : {}),
+      ...(known.retryPath === undefined ? {} : { retryPath: known.retryPath }),
+    },
   };
 }
 
@@ -150,12 +210,14 @@ function toAppError(error: unknown): AppError {
   return new AppError('server_error');
 }
 
+/** The JSON API (`/api/…`) always answers JSON; elsewhere the `Accept` header decides. */
 function wantsJson(req: Request): boolean {
-  return req.accepts(['html', 'json']) === 'json';
+  return req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json';
 }
 
 function send(req: Request, res: Response, serialized: SerializedError): void {
   res.status(serialized.status);
+  res.set(serialized.headers);
   res.set('Cache-Control', 'no-store');
   if (wantsJson(req)) {
     res.json(serialized.body);

@@ -68,6 +68,12 @@ export async function findAccountInTenant(db: Db, { tenantId, accountId }: FindA
   return db.account.findFirst({ where: scopedToTenant(tenantId, { id: accountId }), select: accountSelect });
 }
 
+/** The stored claims (`{ id_token, userinfo }` of the latest sign-in) of an account, only if it belongs to the tenant. */
+export async function findAccountClaimsInTenant(db: Db, { tenantId, accountId }: FindAccountOptions): Promise<unknown> {
+  const row = await db.account.findFirst({ where: scopedToTenant(tenantId, { id: accountId }), select: { claims: true } });
+  return row?.claims ?? null;
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }

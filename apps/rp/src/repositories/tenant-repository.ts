@@ -1,3 +1,4 @@
+import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from './db.js';
 
 export interface TenantRecord {
@@ -5,9 +6,11 @@ export interface TenantRecord {
   issuer: string;
   externalId: string;
   name: string;
+  /** The tenant's own step-up policy as stored (unvalidated JSON), or `null` for the RP default. */
+  stepUpPolicy: unknown;
 }
 
-const tenantSelect = { id: true, issuer: true, externalId: true, name: true } as const;
+const tenantSelect = { id: true, issuer: true, externalId: true, name: true, stepUpPolicy: true } as const;
 
 export interface UpsertTenantOptions {
   issuer: string;
@@ -30,4 +33,19 @@ export async function upsertTenant(db: Db, { issuer, externalId, name }: UpsertT
 /** A tenant by its RP id. */
 export async function findTenantById(db: Db, { tenantId }: { tenantId: string }): Promise<TenantRecord | null> {
   return db.tenant.findUnique({ where: { id: tenantId }, select: tenantSelect });
+}
+
+export interface SetTenantStepUpPolicyOptions {
+  tenantId: string;
+  /** A policy validated by the caller (`parseStepUpPolicy`), or `null` to fall back to the RP default. */
+  policy: Readonly<Record<string, unknown>> | null;
+}
+
+/** Stores (or clears, with `null`) a tenant's own step-up policy. */
+export async function setTenantStepUpPolicy(db: Db, { tenantId, policy }: SetTenantStepUpPolicyOptions): Promise<void> {
+  await db.tenant.update({
+    where: { id: tenantId },
+    data: { stepUpPolicy: policy === null ? Prisma.DbNull : (JSON.parse(JSON.stringify(policy)) as Prisma.InputJsonObject) },
+    select: { id: true },
+  });
 }

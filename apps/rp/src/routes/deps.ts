@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 
+import type { AcrRanking } from '@oidc-ref/rp-kit';
+
 import type { RpConfig } from '../config.js';
 import type { PrismaClient } from '../db/client.js';
 import type { OidcClient } from '../services/oidc-client.js';
@@ -10,4 +12,6 @@ export interface RouteDeps {
   prisma: PrismaClient;
   logger: Logger;
   oidc: OidcClient;
+  /** `acrRanking(config.acrValues)`: how the RP ranks the OP's acr values. */
+  ranking: AcrRanking;
 }

@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 
+import type { AcrRanking } from '@oidc-ref/rp-kit';
 import { IdTokenClaimsSchema, UserInfoResponseSchema } from '@oidc-ref/token-schemas';
 import type { IdTokenClaims, UserInfoResponse } from '@oidc-ref/token-schemas';
 
@@ -12,11 +13,14 @@ import { createSession, deleteSession, takeLoginState, type SessionRecord } from
 import { upsertTenant } from '../repositories/tenant-repository.js';
 import { LoginStateSchema, type LoginState } from './login-state.js';
 import { translateOidcError, type OidcClient } from './oidc-client.js';
+import { verifyStepUp } from './verify-step-up.js';
 
 export interface CompleteSignInOptions {
   prisma: PrismaClient;
   oidc: OidcClient;
   config: Pick<RpConfig, 'redirectUri' | 'sessionTtlSeconds'>;
+  /** The RP's acr ranking, for step-up sign-ins. */
+  ranking: AcrRanking;
   /** The browser's session: it must hold the pending sign-in. */
   session: SessionRecord | null;
   /** The callback's query string, as received (`?code=…&state=…&iss=…`). */
@@ -31,6 +35,8 @@ export interface CompleteSignInResult {
   returnTo: string;
   accountId: string;
   tenantId: string;
+  /** Set when this sign-in was a step-up: the action and what was achieved (for the audit log). */
+  stepUp?: { action: string; requiredAcr: string; acr: string | undefined; amr: string[] | undefined };
 }
 
 /**
@@ -41,6 +47,16 @@ export interface CompleteSignInResult {
  * `tenant_name`) are validated with `IdTokenClaimsSchema`, userinfo with
  * `UserInfoResponseSchema`. Tenant, account and the new session are written in one
  * transaction, which also deletes the pre-login session.
+ *
+ * A **step-up** sign-in (the pending sign-in says so) is verified further before anything is
+ * written (`verifyStepUp`): same `iss`/`sub` as the session, acr ranked at least the required
+ * one, `auth_time` within `max_age` + 60 s. A weaker or stale authentication fails with
+ * `step_up_failed` and leaves the session as it was; another user fails with
+ * `step_up_wrong_user` and **ends** the session (the person at this browser just proved to be
+ * someone else). The OP's `unmet_authentication_requirements` becomes `step_up_unmet`, its
+ * `login_required`/`interaction_required` (and the other `prompt` errors)
+ * `step_up_interaction_required`. On success the session is replaced like at any sign-in: new
+ * cookie, the new ID token stored for the next `id_token_hint`.
  */
 export async function completeSignIn(options: CompleteSignInOptions): Promise<CompleteSignInResult> {
   const { prisma, config, session, now } = options;
@@ -64,18 +80,30 @@ export async function completeSignIn(options: CompleteSignInOptions): Promise<Co
       idTokenExpected: true,
     });
   } catch (error) {
-    throw translateOidcError(error, 'authorization code grant');
+    throw forStepUp(translateOidcError(error, 'authorization code grant'), login);
   }
 
   const idToken = tokens.id_token;
   const claims = parseIdTokenClaims(tokens.claims());
   if (!idToken) throw new AppError('sign_in_failed', { detail: 'token response without id_token' });
 
+  if (login.stepUp) {
+    const verdict = verifyStepUp({ claims, stepUp: login.stepUp, ranking: options.ranking, now });
+    if (!verdict.ok) {
+      const detail = `step-up for ${login.stepUp.action} refused: ${verdict.reason} (required ${login.stepUp.acr}, got ${claims.acr ?? 'no acr'})`;
+      if (verdict.code === 'step_up_wrong_user') {
+        if (session) await deleteSession(prisma, { id: session.id });
+        throw new AppError('step_up_wrong_user', { detail });
+      }
+      throw new AppError('step_up_failed', { detail, retryPath: retryAfter(login.returnTo, verdict.reason) });
+    }
+  }
+
   let userinfo: UserInfoResponse;
   try {
     userinfo = parseUserInfo(await client.fetchUserInfo(configuration, tokens.access_token, claims.sub));
   } catch (error) {
-    throw translateOidcError(error, 'userinfo');
+    throw forStepUp(translateOidcError(error, 'userinfo'), login);
   }
 
   const cookieValue = randomToken();
@@ -105,7 +133,52 @@ export async function completeSignIn(options: CompleteSignInOptions): Promise<Co
     return { accountId: account.id, tenantId: tenant.id };
   });
 
-  return { cookieValue, maxAgeSeconds: config.sessionTtlSeconds, returnTo: login.returnTo, accountId, tenantId };
+  return {
+    cookieValue,
+    maxAgeSeconds: config.sessionTtlSeconds,
+    returnTo: login.returnTo,
+    accountId,
+    tenantId,
+    ...(login.stepUp
+      ? { stepUp: { action: login.stepUp.action, requiredAcr: login.stepUp.acr, acr: claims.acr, amr: claims.amr } }
+      : {}),
+  };
+}
+
+/** The OP's answers to a request it could not satisfy without (more) user interaction. */
+const INTERACTION_ERRORS = new Set(['login_required', 'interaction_required', 'consent_required', 'account_selection_required']);
+
+/**
+ * During a step-up, the OP's refusals get their own clear pages, and "Try again" leads back to
+ * the action rather than to a fresh sign-in. `unmet_authentication_requirements` offers no
+ * retry: the account cannot reach the level, so trying again would only loop.
+ */
+function forStepUp(error: AppError, login: LoginState): AppError {
+  if (!login.stepUp) return error;
+  const common = { detail: `step-up for ${login.stepUp.action}: ${error.detail ?? error.code}`, cause: error.cause };
+  const opError = error.code === 'op_error' ? error.opError : undefined;
+  if (opError?.error === 'unmet_authentication_requirements') {
+    return new AppError('step_up_unmet', { ...common, opError, retryPath: null });
+  }
+  if (opError && INTERACTION_ERRORS.has(opError.error)) {
+    return new AppError('step_up_interaction_required', { ...common, opError, retryPath: login.returnTo });
+  }
+  return new AppError(error.code, {
+    ...common,
+    ...(error.opError ? { opError: error.opError } : {}),
+    retryPath: login.returnTo,
+  });
+}
+
+/**
+ * Where "Try again" leads after a refused step-up: the action again, and, when the OP answered
+ * with an `auth_time` older than `max_age`, with `prompt=login` (digest §7.4).
+ */
+function retryAfter(returnTo: string, reason: string): string {
+  if (reason !== 'auth_too_old' && reason !== 'auth_time_missing') return returnTo;
+  const url = new URL(returnTo, 'http://rp.invalid');
+  url.searchParams.set('prompt', 'login');
+  return `${url.pathname}${url.search}`;
 }
 
 async function consumeLoginState(prisma: PrismaClient, session: SessionRecord | null, now: Date): Promise<LoginState> {

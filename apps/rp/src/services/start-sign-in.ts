@@ -1,5 +1,3 @@
-import * as client from 'openid-client';
-
 import type { RpConfig } from '../config.js';
 import type { PrismaClient } from '../db/client.js';
 import { DEFAULT_RETURN_TO, safeReturnTo } from '../lib/return-to.js';
@@ -10,11 +8,11 @@ import {
   saveLoginState,
   type SessionRecord,
 } from '../repositories/session-repository.js';
-import { LOGIN_TTL_SECONDS, type LoginState } from './login-state.js';
+import { newAuthorizationRequest } from './authorization-request.js';
+import { LOGIN_TTL_SECONDS } from './login-state.js';
 import type { OidcClient } from './oidc-client.js';
 
-/** What the RP asks the OP for. `email` and `profile` come back through userinfo. */
-export const SCOPE = 'openid email profile';
+export { SCOPE } from './authorization-request.js';
 
 export interface StartSignInOptions {
   prisma: PrismaClient;
@@ -41,23 +39,11 @@ export interface StartSignInResult {
  * unreachable OP leaves nothing behind.
  */
 export async function startSignIn(options: StartSignInOptions): Promise<StartSignInResult> {
-  const configuration = await options.oidc.getConfiguration();
-  const codeVerifier = client.randomPKCECodeVerifier();
-  const loginState: LoginState = {
-    state: client.randomState(),
-    nonce: client.randomNonce(),
-    codeVerifier,
+  const { authorizationUrl, loginState } = await newAuthorizationRequest({
+    oidc: options.oidc,
+    redirectUri: options.config.redirectUri,
     returnTo: safeReturnTo(options.returnTo) ?? DEFAULT_RETURN_TO,
-    expiresAt: options.now.getTime() + LOGIN_TTL_SECONDS * 1000,
-  };
-  const authorizationUrl = client.buildAuthorizationUrl(configuration, {
-    redirect_uri: options.config.redirectUri,
-    response_type: 'code',
-    scope: SCOPE,
-    state: loginState.state,
-    nonce: loginState.nonce,
-    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
-    code_challenge_method: 'S256',
+    now: options.now,
   });
 
   const { prisma, session } = options;

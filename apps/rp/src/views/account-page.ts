@@ -88,6 +88,11 @@ export function accountPage({ account, tenant, idTokenClaims, csrfToken }: Accou
 ${rows}</tbody>
 </table>
 </section>
+<section class="card">
+<h2>Your data</h2>
+<p>See everything this app keeps about your account, as JSON. This is a sensitive action: you may be asked to confirm it is you with a stronger sign-in (for example a second factor) at your identity provider.</p>
+<p><a class="button" href="/account/export">Export my data</a></p>
+</section>
 <form method="post" action="/logout"><input type="hidden" name="csrf" value="${csrfToken}"><button class="secondary" type="submit">Sign out</button></form>`;
   return layout({ title: 'Your account', body, user: { label: account.email ?? account.name ?? account.sub } });
 }

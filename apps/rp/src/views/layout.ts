@@ -21,6 +21,7 @@ table { width: 100%; border-collapse: collapse; font-size: .95rem; }
 th, td { text-align: left; padding: .4rem .5rem; border-top: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
 th { color: var(--muted); font-weight: 500; white-space: nowrap; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .9em; }
+pre { margin: 0; padding: .75rem; overflow-x: auto; background: var(--bg); border: 1px solid var(--line); border-radius: .375rem; font-size: .85rem; }
 .muted { color: var(--muted); }
 .badge { display: inline-block; padding: 0 .5rem; border-radius: 1rem; background: #e8eefc; color: var(--brand); font-size: .85rem; }
 .badge.bad { background: #fde8e6; color: var(--bad); }

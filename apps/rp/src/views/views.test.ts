@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
-import { formatClaim, orderClaims } from './account-page.js';
+import { accountExportPage } from './account-export-page.js';
+import { accountPage, formatClaim, orderClaims } from './account-page.js';
 import { errorPage } from './error-page.js';
 import { STYLESHEET, STYLESHEET_CSP_HASH } from './layout.js';
 
@@ -36,6 +37,55 @@ describe('error page', () => {
     expect(page).toContain('<code>&lt;img src=x&gt;</code>');
     expect(page).toContain('&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;');
     expect(page).toContain('href="/login"');
+  });
+});
+
+describe('error page links', () => {
+  it('offers the action again, nothing, or the default sign-in retry', () => {
+    const retry = errorPage({ title: 't', message: 'm', code: 'step_up_failed', retryPath: '/account/export?prompt=login' });
+    expect(retry).toContain('href="/account/export?prompt=login">Try again');
+    expect(retry).toContain('href="/account">Back to your account');
+    const none = errorPage({ title: 't', message: 'm', code: 'step_up_unmet', retryPath: null });
+    expect(none).not.toContain('Try again');
+    expect(none).toContain('href="/account"');
+    expect(errorPage({ title: 't', message: 'm', code: 'step_up_wrong_user' })).toContain('href="/login">Sign in');
+    expect(errorPage({ title: 't', message: 'm', code: 'sign_in_failed' })).toContain('href="/login">Try again');
+    expect(errorPage({ title: 't', message: 'm', code: 'not_found' })).not.toContain('/login');
+  });
+});
+
+describe('account pages', () => {
+  const account = {
+    sub: 'alice',
+    email: '<alice>@example.com',
+    name: null,
+    state: 'active',
+    lastLoginAt: new Date(0),
+    createdAt: new Date(0),
+  };
+  const tenant = { name: 'Acme', externalId: 'acme', issuer: 'https://op', personal: false };
+
+  it('offers "Export my data" on the account page', () => {
+    const page = accountPage({ account, tenant, idTokenClaims: {}, csrfToken: 'c' });
+    expect(page).toContain('<a class="button" href="/account/export">Export my data</a>');
+  });
+
+  it('shows the export as escaped JSON with the authentication it was allowed on', () => {
+    const page = accountExportPage({
+      data: {
+        exportedAt: '2026-11-22T12:00:00.000Z',
+        account: { ...account, createdAt: 'c', lastLoginAt: 'l' },
+        tenant,
+        claims: { id_token: { name: '<script>alert(1)</script>' } },
+      },
+      authentication: { acr: 'urn:oidc-ref:acr:mfa', amr: ['pwd', 'otp', 'mfa'], auth_time: 0 },
+    });
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<script>');
+    expect(page).toContain('&quot;email&quot;: &quot;&lt;alice&gt;@example.com&quot;');
+    expect(page).toContain('<code>urn:oidc-ref:acr:mfa</code>');
+    expect(page).toContain('pwd, otp, mfa');
+    expect(page).toContain('1970-01-01 00:00:00 UTC');
   });
 });
 

@@ -58,15 +58,24 @@ export interface RpWithFakeOp {
   stop(): Promise<void>;
 }
 
-/** The usual fixture of a sign-in test file: a fresh database, a fake OP, the RP bound to both. */
-export async function startRpWithFakeOp(): Promise<RpWithFakeOp> {
+/**
+ * The usual fixture of a sign-in test file: a fresh database, a fake OP, the RP bound to both.
+ * `env` adds RP_* variables, e.g. `{ RP_STEP_UP_POLICY: '{}' }`.
+ */
+export async function startRpWithFakeOp(options: { env?: Record<string, string> } = {}): Promise<RpWithFakeOp> {
   const db = await createTestDatabase({
     migrationsDir: path.join(__dirname, '../../prisma/migrations'),
     prefix: 'rp_test',
     serverUrl: process.env.TEST_DATABASE_URL,
   });
   const op = await startFakeOp();
-  const rp = bootstrap({ databaseUrl: db.url, issuer: op.issuer, clientId: op.clientId, clientSecret: op.clientSecret });
+  const rp = bootstrap({
+    databaseUrl: db.url,
+    issuer: op.issuer,
+    clientId: op.clientId,
+    clientSecret: op.clientSecret,
+    ...(options.env ? { env: options.env } : {}),
+  });
   return {
     db,
     op,

@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
@@ -7,7 +7,11 @@ import express from 'express';
  * A small OpenID Provider for integration tests, served over real HTTP on 127.0.0.1: discovery,
  * JWKS, token (client_secret_basic, PKCE S256, one-time codes) and userinfo. There is no
  * authorization endpoint UI: {@link FakeOp.authorize} checks the RP's authorization URL and
- * returns the query the OP would redirect back with.
+ * returns the query the OP would redirect back with ({@link FakeOp.authorizeError} for an error).
+ * Every authorization request is recorded ({@link FakeOp.authorizationRequests}) with its
+ * `acr_values`, `max_age`, `prompt` and `id_token_hint` (checked against this OP's key). The
+ * claims of the next ID token (`acr`, `amr`, `auth_time`, …) are the test's choice through
+ * {@link AuthorizeOptions.idTokenClaims}; its `sub` is the `user` passed to `authorize`.
  *
  * ID tokens are ES256, signed with `node:crypto` (the house rule keeps `jose` inside
  * packages/crypto, and the RP's tests need nothing more than one signature).
@@ -25,7 +29,10 @@ export interface FakeUser {
 }
 
 export interface AuthorizeOptions {
-  /** Change the ID token claims before signing (`undefined` values delete a claim). */
+  /**
+   * Change the ID token claims before signing (`undefined` values delete a claim), e.g.
+   * `{ acr: 'urn:oidc-ref:acr:mfa', amr: ['pwd', 'otp', 'mfa'], auth_time: now - 400 }`.
+   */
   idTokenClaims?: Record<string, unknown>;
   /** Sign the ID token with a key that is not in the JWKS. */
   signWithUnknownKey?: boolean;
@@ -39,12 +46,29 @@ export interface AuthorizationResponse {
   callbackPath: string;
 }
 
+/** An authorization request as the fake OP received it. */
+export interface RecordedAuthorizationRequest {
+  params: URLSearchParams;
+  acrValues: string[] | undefined;
+  maxAge: string | undefined;
+  prompt: string | undefined;
+  /** The raw `id_token_hint`, and whether this OP signed it (its `sub` when it did). */
+  idTokenHint: { raw: string; signedByThisOp: boolean; sub: string | undefined } | undefined;
+}
+
 export interface FakeOp {
   issuer: string;
   clientId: string;
   clientSecret: string;
   /** Checks an authorization request like the OP would and issues a code for `user`. */
   authorize(authorizationUrl: string, user: FakeUser, options?: AuthorizeOptions): AuthorizationResponse;
+  /**
+   * Checks an authorization request and answers it with an error instead, e.g.
+   * `unmet_authentication_requirements`: returns `/callback?error=…&error_description=…&state=…&iss=…`.
+   */
+  authorizeError(authorizationUrl: string, error: string, errorDescription?: string): { callbackPath: string };
+  /** Every authorization request `authorize`/`authorizeError` saw, oldest first. */
+  readonly authorizationRequests: ReadonlyArray<RecordedAuthorizationRequest>;
   /** Every token request that reached the token endpoint, successful or not. */
   readonly tokenRequests: ReadonlyArray<{ authorized: boolean; grantType: string | undefined; error?: string }>;
   close(): Promise<void>;
@@ -69,13 +93,14 @@ interface PendingCode {
 interface SigningKey {
   kid: string;
   privateKey: KeyObject;
+  publicKey: KeyObject;
   publicJwk: Record<string, unknown>;
 }
 
 function newSigningKey(): SigningKey {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const kid = randomBytes(8).toString('hex');
-  return { kid, privateKey, publicJwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' } };
+  return { kid, privateKey, publicKey, publicJwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' } };
 }
 
 function b64url(value: unknown): string {
@@ -86,6 +111,13 @@ function signEs256(key: SigningKey, payload: Record<string, unknown>): string {
   const input = `${b64url({ alg: 'ES256', typ: 'JWT', kid: key.kid })}.${b64url(payload)}`;
   const signature = sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
   return `${input}.${signature.toString('base64url')}`;
+}
+
+function verifyEs256(key: SigningKey, jwt: string): Record<string, unknown> | undefined {
+  const [header, payload, signature] = jwt.split('.');
+  if (!header || !payload || !signature) return undefined;
+  const ok = verify('sha256', Buffer.from(`${header}.${payload}`), { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+  return ok ? (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
 }
 
 function token(): string {
@@ -111,6 +143,7 @@ export async function startFakeOp(options: StartFakeOpOptions = {}): Promise<Fak
   const codes = new Map<string, PendingCode>();
   const accessTokens = new Map<string, FakeUser>();
   const tokenRequests: Array<{ authorized: boolean; grantType: string | undefined; error?: string }> = [];
+  const authorizationRequests: RecordedAuthorizationRequest[] = [];
   let issuer = '';
 
   const app = express();
@@ -203,24 +236,48 @@ export async function startFakeOp(options: StartFakeOpOptions = {}): Promise<Fak
   });
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  /** Checks the request like the OP would, records it, and returns a reader for single parameters. */
+  function receive(authorizationUrl: string): (name: string) => string {
+    const url = new URL(authorizationUrl);
+    if (`${url.origin}${url.pathname}` !== `${issuer}/authorize`) throw new Error(`not this OP's authorization endpoint: ${url.href}`);
+    const param = (name: string): string => {
+      const values = url.searchParams.getAll(name);
+      if (values.length !== 1 || !values[0]) throw new Error(`authorization request: expected one ${name}`);
+      return values[0];
+    };
+    const optional = (name: string): string | undefined => (url.searchParams.has(name) ? param(name) : undefined);
+    if (param('response_type') !== 'code') throw new Error('authorization request: response_type must be code');
+    if (param('client_id') !== clientId) throw new Error('authorization request: unknown client_id');
+    if (param('redirect_uri') !== redirectUri) throw new Error('authorization request: unregistered redirect_uri');
+    if (param('code_challenge_method') !== 'S256') throw new Error('authorization request: PKCE S256 required');
+    if (!param('scope').split(' ').includes('openid')) throw new Error('authorization request: openid scope required');
+    const hint = optional('id_token_hint');
+    const hinted = hint ? verifyEs256(key, hint) : undefined;
+    authorizationRequests.push({
+      params: new URLSearchParams(url.searchParams),
+      acrValues: optional('acr_values')?.split(' '),
+      maxAge: optional('max_age'),
+      prompt: optional('prompt'),
+      idTokenHint: hint
+        ? { raw: hint, signedByThisOp: hinted !== undefined, sub: typeof hinted?.['sub'] === 'string' ? hinted['sub'] : undefined }
+        : undefined,
+    });
+    return param;
+  }
+
   return {
     issuer,
     clientId,
     clientSecret,
     tokenRequests,
+    authorizationRequests,
+    authorizeError(authorizationUrl, error, errorDescription) {
+      const param = receive(authorizationUrl);
+      const query = new URLSearchParams({ error, ...(errorDescription ? { error_description: errorDescription } : {}), state: param('state'), iss: issuer });
+      return { callbackPath: `/callback?${query.toString()}` };
+    },
     authorize(authorizationUrl, user, authorizeOptions = {}) {
-      const url = new URL(authorizationUrl);
-      if (`${url.origin}${url.pathname}` !== `${issuer}/authorize`) throw new Error(`not this OP's authorization endpoint: ${url.href}`);
-      const param = (name: string): string => {
-        const values = url.searchParams.getAll(name);
-        if (values.length !== 1 || !values[0]) throw new Error(`authorization request: expected one ${name}`);
-        return values[0];
-      };
-      if (param('response_type') !== 'code') throw new Error('authorization request: response_type must be code');
-      if (param('client_id') !== clientId) throw new Error('authorization request: unknown client_id');
-      if (param('redirect_uri') !== redirectUri) throw new Error('authorization request: unregistered redirect_uri');
-      if (param('code_challenge_method') !== 'S256') throw new Error('authorization request: PKCE S256 required');
-      if (!param('scope').split(' ').includes('openid')) throw new Error('authorization request: openid scope required');
+      const param = receive(authorizationUrl);
       const code = token();
       codes.set(code, {
         redirectUri,

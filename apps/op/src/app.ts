@@ -9,6 +9,7 @@ import { discoveryRoute } from './routes/discovery.js';
 import { healthRoutes } from './routes/health.js';
 import { interactionRoutes } from './routes/interaction.js';
 import { jwksRoute } from './routes/jwks.js';
+import { registrationRoutes } from './routes/registration.js';
 import { tokenRoute } from './routes/token.js';
 import { userinfoRoute } from './routes/userinfo.js';
 import { authorizationFlow, type AuthorizationFlow } from './services/authorization-flow.js';
@@ -43,7 +44,7 @@ export function createApp(input: CreateAppInput): Express {
     now: input.now ?? (() => new Date()),
     clientKeys: input.clientKeys ?? clientKeys({ now: input.now }),
     sessions: browserSessions(input.repos.sessions, input.config),
-    flow: authorizationFlow(input.repos, input.config),
+    flow: authorizationFlow(() => deps),
   };
   const app = express();
   app.disable('x-powered-by');
@@ -72,6 +73,7 @@ export function createApp(input: CreateAppInput): Express {
   app.use(interactionRoutes(deps));
   app.use(tokenRoute(deps));
   app.use(userinfoRoute(deps));
+  app.use(registrationRoutes(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -65,7 +65,13 @@ export function errorBody(err: OAuthError): { error: string; error_description: 
 }
 
 function wantsHtml(req: Parameters<RequestHandler>[0]): boolean {
-  return req.accepts(['json', 'html']) === 'html' && !req.path.startsWith('/token') && !req.path.startsWith('/userinfo');
+  return (
+    req.accepts(['json', 'html']) === 'html' &&
+    !req.path.startsWith('/token') &&
+    !req.path.startsWith('/userinfo') &&
+    // RFC 7591: registration errors are JSON, whatever the Accept header says.
+    !req.path.startsWith('/register')
+  );
 }
 
 /** The app's one error middleware. Unknown errors become a generic `server_error`. */
@@ -84,7 +90,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (res.headersSent) return;
     res.status(err.status);
-    if (err.error === 'invalid_client' && err.status === 401) res.set('WWW-Authenticate', 'Basic realm="token"');
+    // RFC 6749 §5.2: the Basic challenge answers a client that tried the Authorization header.
+    if (err.error === 'invalid_client' && err.status === 401 && /^basic(\s|$)/i.test(req.headers.authorization ?? '')) {
+      res.set('WWW-Authenticate', 'Basic realm="token"');
+    }
     if (err instanceof RenderedError || wantsHtml(req)) {
       res.type('html').send(errorPage(err));
     } else {

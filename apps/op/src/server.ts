@@ -10,7 +10,9 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const db = createDb(config.databaseUrl);
   const repos = createRepositories(db);
-  const keys = createKeyService(repos.signingKeys);
+  const keys = createKeyService(repos.signingKeys, {
+    onRefreshError: (err) => logger.warn({ err }, 'signing key refresh failed; keeping the loaded keys'),
+  });
   await keys.reload();
   const app = createApp({
     config,
@@ -24,6 +26,7 @@ async function main() {
   });
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'OP shutting down');
+    keys.stop();
     server.close(() => {
       void db.$disconnect().finally(() => process.exit(0));
     });

@@ -13,7 +13,7 @@ describe('CryptoError', () => {
     expect(error.cause).toBe(cause);
   });
 
-  it('lists the nine codes of the closed union', () => {
+  it('lists the ten codes of the closed union', () => {
     expect([...CRYPTO_ERROR_CODES].sort()).toEqual(
       [
         'ERR_ALG_NOT_ALLOWED',
@@ -25,6 +25,7 @@ describe('CryptoError', () => {
         'ERR_KEY_INVALID',
         'ERR_NO_SIGNING_KEY',
         'ERR_UNSUPPORTED_ALG',
+        'ERR_JWE_DECRYPTION_FAILED',
       ].sort(),
     );
   });
@@ -43,7 +44,8 @@ describe('toCryptoError', () => {
     [new errors.JWSSignatureVerificationFailed(), 'ERR_JWS_SIGNATURE_INVALID'],
     [new errors.JWTClaimValidationFailed('x', {}), 'ERR_JWT_CLAIM_INVALID'],
     [new errors.JWTExpired('x', {}), 'ERR_JWT_EXPIRED'],
-    [new errors.JWEDecryptionFailed(), 'ERR_KEY_INVALID'],
+    [new errors.JWEDecryptionFailed(), 'ERR_JWE_DECRYPTION_FAILED'],
+    [new errors.JWEInvalid('x'), 'ERR_JWT_MALFORMED'],
     [new TypeError('jose type error'), 'ERR_KEY_INVALID'],
   ])('maps %p to %s and keeps it as cause', (joseError, code) => {
     const mapped = toCryptoError(joseError, 'ERR_KEY_INVALID');

@@ -18,6 +18,7 @@ export const CRYPTO_ERROR_CODES = [
   'ERR_UNSUPPORTED_ALG',
   'ERR_NO_SIGNING_KEY',
   'ERR_KEY_INVALID',
+  'ERR_JWE_DECRYPTION_FAILED',
 ] as const;
 
 /**
@@ -34,6 +35,8 @@ export const CRYPTO_ERROR_CODES = [
  * - `ERR_UNSUPPORTED_ALG`: the algorithm is not one this package can use for the operation.
  * - `ERR_NO_SIGNING_KEY`: the key set has no active key for the requested algorithm.
  * - `ERR_KEY_INVALID`: a stored key or JWKS is malformed, inconsistent or too weak.
+ * - `ERR_JWE_DECRYPTION_FAILED`: a JWE did not decrypt with the given key (wrong key, or the
+ *   ciphertext or tag was altered). A malformed JWE is `ERR_JWT_MALFORMED`.
  *
  * @example
  * ```ts
@@ -86,6 +89,8 @@ const FROM_JOSE: Readonly<Record<string, CryptoErrorCode>> = {
   ERR_JWS_SIGNATURE_VERIFICATION_FAILED: 'ERR_JWS_SIGNATURE_INVALID',
   ERR_JWT_CLAIM_VALIDATION_FAILED: 'ERR_JWT_CLAIM_INVALID',
   ERR_JWT_EXPIRED: 'ERR_JWT_EXPIRED',
+  ERR_JWE_INVALID: 'ERR_JWT_MALFORMED',
+  ERR_JWE_DECRYPTION_FAILED: 'ERR_JWE_DECRYPTION_FAILED',
 };
 
 /**

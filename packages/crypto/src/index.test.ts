@@ -23,6 +23,15 @@ describe('public surface', () => {
         'tokenHash',
         'verifyJwtWithJwks',
         'verifyPassword',
+        'JWE_ALGS',
+        'JWE_ENCS',
+        'isJweAlg',
+        'isJweEnc',
+        'generateEncryptionKey',
+        'selectEncryptionKey',
+        'encryptJwt',
+        'decryptJwt',
+        'encodeUnsecuredJwt',
       ].sort(),
     );
   });

@@ -6,7 +6,7 @@ import type { SigningAlg } from './algorithms.js';
 import { isSigningAlg, keyShapeFor } from './algorithms.js';
 import { CryptoError } from './errors.js';
 import type { KeyMaterial, PrivateJwk, PublicJwk, StoredSigningKey } from './keys.js';
-import { PUBLIC_MEMBERS, invalid, isRecord, jwkThumbprint, keyRejected, pickMaterial } from './keys.js';
+import { PUBLIC_MEMBERS, invalid, isKeyStatus, isRecord, jwkThumbprint, keyRejected, pickMaterial } from './keys.js';
 
 /** A stored key checked for consistency, with its CryptoKeys imported once. Internal. */
 export interface ImportedSigningKey {
@@ -71,7 +71,7 @@ export async function importSigningKey(input: StoredSigningKey): Promise<Importe
   if (!isRecord(input) || typeof input.kid !== 'string' || input.kid === '') throw invalid('stored key has no kid');
   const { kid, alg, status } = input;
   if (!isSigningAlg(alg)) throw new CryptoError('ERR_UNSUPPORTED_ALG', `key ${kid}: unsupported alg ${String(alg)}`);
-  if (status !== 'active' && status !== 'retired') throw invalid(`key ${kid}: invalid status ${String(status)}`);
+  if (!isKeyStatus(status)) throw invalid(`key ${kid}: invalid status ${String(status)}`);
   const { privateJwk, publicJwk } = input as { privateJwk: unknown; publicJwk: unknown };
   if (!isRecord(privateJwk) || !isRecord(publicJwk)) throw invalid(`key ${kid}: privateJwk and publicJwk must be objects`);
 

@@ -56,7 +56,7 @@ describe('KeySet.load', () => {
     ['a private JWK without d', (k) => ({ ...k, privateJwk: { ...k.privateJwk, d: undefined } })],
     ['a key type that does not fit the alg', (k) => ({ ...k, alg: 'ES256' })],
     ['use: enc', (k) => ({ ...k, publicJwk: { ...k.publicJwk, use: 'enc' } })],
-    ['an unknown status', (k) => ({ ...k, status: 'staged' })],
+    ['an unknown status', (k) => ({ ...k, status: 'archived' })],
     ['a missing publicJwk', (k) => ({ ...k, publicJwk: undefined })],
     ['a corrupted RSA private exponent', (k) => ({ ...k, privateJwk: { ...k.privateJwk, d: 'AAAA' } })],
     ['a corrupted RSA CRT exponent', (k) => ({ ...k, privateJwk: { ...k.privateJwk, dp: k.privateJwk.dq } })],
@@ -255,5 +255,27 @@ describe('KeySet.sign / verify', () => {
     const [, payload, signature] = token.split('.');
     const forged = `${b64u(JSON.stringify({ alg: 'PS256', kid: keys.RS256.kid }))}.${payload}.${signature}`;
     await expect(set.verify(forged, { currentDate: NOW })).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
+  });
+});
+
+describe('staged keys (rotation)', () => {
+  it('are published and verify, but never sign', async () => {
+    const staged = await generateSigningKey('ES256', 'staged');
+    const set = await KeySet.load([staged, keys.ES256]);
+    expect(set.publicJwks().keys.map((jwk) => jwk.kid)).toEqual([staged.kid, keys.ES256.kid]);
+    expect(set.has(staged.kid)).toBe(true);
+    expect(set.signingKey('ES256').kid).toBe(keys.ES256.kid);
+    const token = await set.sign(claims, { alg: 'ES256' });
+    expect(decodeJwtUnverified(token).header.kid).toBe(keys.ES256.kid);
+
+    // Another process already promoted it: tokens it signed verify here too.
+    const promoted = await KeySet.load([{ ...staged, status: 'active' }]);
+    const fromOther = await promoted.sign(claims, { alg: 'ES256' });
+    await expect(set.verify(fromOther, { currentDate: NOW })).resolves.toMatchObject({ header: { kid: staged.kid } });
+  });
+
+  it('give ERR_NO_SIGNING_KEY when nothing of the alg is active', async () => {
+    const set = await KeySet.load([await generateSigningKey('EdDSA', 'staged')]);
+    expect(() => set.signingKey('EdDSA')).toThrow(expect.objectContaining({ code: 'ERR_NO_SIGNING_KEY' }));
   });
 });

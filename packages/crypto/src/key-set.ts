@@ -32,8 +32,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * An OP's signing keys, imported once. Keys are in preference order, **newest first**: signing
- * uses the first active key that fits, verification accepts active and retired keys alike, and
- * the published JWKS lists both.
+ * uses the first active key that fits; verification accepts staged, active and retired keys
+ * alike, and the published JWKS lists them all.
  *
  * @example
  * ```ts
@@ -73,7 +73,7 @@ export class KeySet {
   }
 
   /**
-   * The JWKS to serve at `jwks_uri`: the public half of every active and retired key, with
+   * The JWKS to serve at `jwks_uri`: the public half of every staged, active and retired key, with
    * `kid`, `alg` and `use: 'sig'` and no private members. Returns a fresh copy each call.
    *
    * @example
@@ -86,7 +86,7 @@ export class KeySet {
   }
 
   /**
-   * Whether a key with this `kid` is in the set (active or retired).
+   * Whether a key with this `kid` is in the set (staged, active or retired).
    *
    * @example
    * ```ts
@@ -162,7 +162,7 @@ export class KeySet {
   }
 
   /**
-   * Verifies a compact JWS/JWT signed by any key of this set, active or retired, chosen by the
+   * Verifies a compact JWS/JWT signed by any key of this set, whatever its status, chosen by the
    * header `kid` (a token without `kid` is accepted only if exactly one key has its `alg`).
    * Allowed algorithms default to those of the set's keys; `none` and `HS*` are never allowed.
    *

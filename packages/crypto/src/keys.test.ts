@@ -41,6 +41,8 @@ describe('generateSigningKey', () => {
     const a = await generateSigningKey('ES256', 'retired');
     const b = await generateSigningKey('ES256');
     expect(a.status).toBe('retired');
+    expect((await generateSigningKey('ES256', 'staged')).status).toBe('staged');
+    await expect(generateSigningKey('ES256', 'archived' as never)).rejects.toThrow(TypeError);
     expect(a.kid).not.toBe(b.kid);
   });
 

@@ -6,15 +6,26 @@ import { isSigningAlg, keyShapeFor } from './algorithms.js';
 import { CryptoError, toCryptoError } from './errors.js';
 
 /**
- * Lifecycle state of a signing key. `active` keys sign and verify; `retired` keys only verify
- * and stay in the published JWKS until every token they signed has expired.
+ * Lifecycle state of a signing key (OIDC Core §10.1.1 rotation). `staged` keys are published
+ * but sign nothing yet, so verifiers have them cached before the first token they sign;
+ * `active` keys sign and verify; `retired` keys only verify and stay in the published JWKS until
+ * every token they signed has expired. Every state verifies: a key another process has already
+ * promoted may still look `staged` here.
  *
  * @example
  * ```ts
  * const status: KeyStatus = row.retiredAt ? 'retired' : 'active';
  * ```
  */
-export type KeyStatus = 'active' | 'retired';
+export type KeyStatus = 'staged' | 'active' | 'retired';
+
+/** Every {@link KeyStatus}. Internal. */
+export const KEY_STATUSES: readonly KeyStatus[] = Object.freeze(['staged', 'active', 'retired']);
+
+/** Whether `value` is a {@link KeyStatus}. Internal. */
+export function isKeyStatus(value: unknown): value is KeyStatus {
+  return typeof value === 'string' && (KEY_STATUSES as readonly string[]).includes(value);
+}
 
 /**
  * The public half of a signing key as published in a JWKS: key material plus `kid`, `alg` and
@@ -126,7 +137,7 @@ export function pickMaterial(jwk: Record<string, unknown>, kty: Kty, withPrivate
  */
 export async function generateSigningKey(alg: SigningAlg, status: KeyStatus = 'active'): Promise<StoredSigningKey> {
   if (!isSigningAlg(alg)) throw new CryptoError('ERR_UNSUPPORTED_ALG', `cannot generate a key for alg ${String(alg)}`);
-  if (status !== 'active' && status !== 'retired') throw new TypeError(`invalid key status ${String(status)}`);
+  if (!isKeyStatus(status)) throw new TypeError(`invalid key status ${String(status)}`);
   const { kty, crv } = keyShapeFor(alg);
   try {
     const shape = kty === 'RSA' ? { modulusLength: 2048 } : { crv };

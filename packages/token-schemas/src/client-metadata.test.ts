@@ -20,6 +20,14 @@ describe('ClientMetadataSchema', () => {
     expect(ClientMetadataSchema.safeParse({ default_max_age: -1 }).success).toBe(false);
   });
 
+  it('reads software identification as strings', () => {
+    expect(ClientMetadataSchema.parse({ software_id: 's', software_version: '1' })).toMatchObject({
+      software_id: 's',
+      software_version: '1',
+    });
+    expect(ClientMetadataSchema.safeParse({ software_id: 1 }).success).toBe(false);
+  });
+
   it('keeps members it does not know', () => {
     expect(ClientMetadataSchema.parse({ software_id: 'x' })).toHaveProperty('software_id', 'x');
   });

@@ -52,6 +52,8 @@ export const ClientMetadataSchema = z.looseObject({
   frontchannel_logout_uri: url.optional(),
   frontchannel_logout_session_required: z.boolean().default(false),
   command_endpoint: url.optional(),
+  software_id: z.string().min(1).optional(),
+  software_version: z.string().min(1).optional(),
 });
 
 export type ClientMetadata = z.infer<typeof ClientMetadataSchema>;

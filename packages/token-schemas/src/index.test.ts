@@ -5,6 +5,8 @@ describe('public surface', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
         'AddressClaimSchema',
+        'ClientMetadataSchema',
+        'normalizeClientMetadata',
         'DiscoveryMetadataSchema',
         'IdTokenClaimsSchema',
         'OAUTH_ERROR_CODES',

@@ -81,7 +81,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const logLevel = options.logLevel ?? 'info';
     const op = startNode(
       app('op', 'server.js'),
-      { OP_ISSUER: opUrl, OP_PORT: String(options.opPort), OP_DATABASE_URL: opDatabaseUrl, OP_LOG_LEVEL: logLevel },
+      {
+        OP_ISSUER: opUrl,
+        OP_PORT: String(options.opPort),
+        OP_DATABASE_URL: opDatabaseUrl,
+        OP_LOG_LEVEL: logLevel,
+        // The demo lets anyone register a client (RFC 7591), so evaluators can point their own RP at it.
+        OP_REGISTRATION: 'open',
+      },
       'op',
       options.log,
     );

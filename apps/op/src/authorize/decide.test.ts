@@ -1,6 +1,6 @@
 import type { ClientRecord } from '../repositories/client-repository.js';
 import type { SessionRecord } from '../repositories/session-repository.js';
-import { authenticationTooOld, decideNextStep, type DecideInput } from './decide.js';
+import { authenticationTooOld, consentScopes, decideNextStep, requiredUserIds, type DecideInput } from './decide.js';
 import type { AuthorizationParams } from './params.js';
 
 const now = new Date('2026-11-22T12:00:00Z');
@@ -58,11 +58,27 @@ it('honours max_age against auth_time', () => {
 });
 
 it('asks for login when the hinted user is not the session user', () => {
-  expect(decideNextStep(input({ hintedUserId: 'u2' }))).toBe('login');
-  expect(decideNextStep(input({ hintedUserId: 'u1' }))).toBe('issue');
-  expect(errorOf(() => decideNextStep(input({ hintedUserId: 'u2', params: { ...params, prompt: ['none'] } })))).toBe(
+  expect(decideNextStep(input({ params: { ...params, hinted_sub: 'u2' } }))).toBe('login');
+  expect(decideNextStep(input({ params: { ...params, hinted_sub: 'u1' } }))).toBe('issue');
+  expect(errorOf(() => decideNextStep(input({ params: { ...params, hinted_sub: 'u2', prompt: ['none'] } })))).toBe(
     'login_required',
   );
+});
+
+it('treats a claims sub value like an id_token_hint', () => {
+  const claims = { id_token: { sub: { value: 'u2' } } };
+  expect(requiredUserIds({ ...params, claims, hinted_sub: 'u1' })).toEqual(['u1', 'u2']);
+  expect(decideNextStep(input({ params: { ...params, claims } }))).toBe('login');
+  expect(errorOf(() => decideNextStep(input({ params: { ...params, claims, prompt: ['none'] } })))).toBe('login_required');
+  expect(decideNextStep(input({ params: { ...params, claims: { userinfo: { sub: { value: 'u1' } } } } }))).toBe('issue');
+});
+
+it('fails an essential acr the session does not meet, and accepts one it meets', () => {
+  const acr = (values: string[]) => ({ ...params, claims: { id_token: { acr: { essential: true, values } } } });
+  expect(errorOf(() => decideNextStep(input({ params: acr(['urn:x:mfa']) })))).toBe('unmet_authentication_requirements');
+  expect(decideNextStep(input({ params: acr(['urn:x:mfa', 'urn:oidc-ref:acr:pwd']) }))).toBe('issue');
+  const voluntary = { ...params, claims: { id_token: { acr: { values: ['urn:x:mfa'] } } } };
+  expect(decideNextStep(input({ params: voluntary }))).toBe('issue');
 });
 
 it('asks for consent when scopes are missing or prompt=consent, except for first-party clients', () => {
@@ -72,6 +88,13 @@ it('asks for consent when scopes are missing or prompt=consent, except for first
     'consent_required',
   );
   expect(decideNextStep(input({ grantedScopes: [], client: { ...client, firstParty: true } }))).toBe('issue');
+});
+
+it('asks for consent to claims requested beyond the scopes', () => {
+  const p = { ...params, scopes: ['openid'], claims: { userinfo: { email: null }, id_token: { name: { essential: true } } } };
+  expect(consentScopes(p)).toEqual(['openid', 'profile', 'email']);
+  expect(decideNextStep(input({ params: p, grantedScopes: ['openid', 'email'] }))).toBe('consent');
+  expect(decideNextStep(input({ params: p, grantedScopes: ['openid', 'email', 'profile'] }))).toBe('issue');
 });
 
 describe('authenticationTooOld', () => {

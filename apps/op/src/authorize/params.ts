@@ -1,26 +1,39 @@
+import type { ClaimsRequest } from '../services/claims-request.js';
+import type { ResponseMode, ResponseType } from './response-type.js';
+
+export type { ResponseMode, ResponseType } from './response-type.js';
+
 /** A validated authorization request, as stored while the user interacts. */
 export interface AuthorizationParams {
   client_id: string;
   redirect_uri: string;
-  response_type: 'code';
+  /** Canonical (sorted) spelling, e.g. `code id_token`. */
+  response_type: ResponseType;
+  /** The mode every response to this request (success or error) is delivered with. */
   response_mode: ResponseMode;
-  /** Requested scopes we support, in request order; always contains `openid`. */
+  /**
+   * Requested scopes we support, in request order; always contains `openid`. `offline_access`
+   * is present only when it was kept (OIDC Core §11).
+   */
   scopes: string[];
   state?: string;
   nonce?: string;
-  code_challenge: string;
-  code_challenge_method: 'S256';
+  /** PKCE, present exactly when the response type includes `code`. */
+  code_challenge?: string;
+  code_challenge_method?: 'S256';
   prompt: string[];
+  /** `max_age`, or the client's `default_max_age` when the request had none. */
   max_age?: number;
   login_hint?: string;
   ui_locales?: string;
+  claims_locales?: string;
   acr_values?: string;
+  /** The `claims` parameter (OIDC Core §5.5), normalised. */
+  claims?: ClaimsRequest;
   id_token_hint?: string;
   /** Internal: the `sub` of a verified id_token_hint. Tokens are never issued for anyone else. */
   hinted_sub?: string;
 }
-
-export type ResponseMode = 'query' | 'fragment';
 
 /** Raw request parameters: empty values dropped, repeated names listed. */
 export interface RawParams {

@@ -16,14 +16,16 @@ export interface AuthorizationCodeRecord {
   acr: string;
   amr: string[];
   maxAgeRequested: boolean;
+  /** The `claims` request parameter (OIDC Core §5.5): `{ id_token?, userinfo? }`, or null. */
+  claims?: unknown;
   expiresAt: Date;
   consumedAt: Date | null;
 }
 
 export function authorizationCodeRepository(db: Db) {
   return {
-    async create(input: Omit<AuthorizationCodeRecord, 'consumedAt'>): Promise<void> {
-      await db.authorizationCode.create({ data: input });
+    async create(input: Omit<AuthorizationCodeRecord, 'consumedAt' | 'claims'> & { claims?: object | null }): Promise<void> {
+      await db.authorizationCode.create({ data: { ...input, claims: input.claims ?? undefined } });
     },
     findById(id: string): Promise<AuthorizationCodeRecord | null> {
       return db.authorizationCode.findUnique({ where: { id } });

@@ -8,8 +8,8 @@ import { readCookie } from '../middleware/cookies.js';
 import { noStore } from '../middleware/no-store.js';
 import { ACR_PASSWORD } from '../services/browser-session.js';
 import { INTERACTION_COOKIE, responseTarget } from '../services/authorization-flow.js';
-import { authorizationErrorUrl } from '../services/authorization-response.js';
-import { decideNextStep } from '../authorize/decide.js';
+import { deliverAuthorizationError, formActionSource } from '../services/authorization-response.js';
+import { consentScopes, decideNextStep, requiredUserIds } from '../authorize/decide.js';
 import { consentPage } from '../views/consent-page.js';
 import { loginPage } from '../views/login-page.js';
 
@@ -50,7 +50,7 @@ export function interactionRoutes(deps: AppDeps): Router {
     const oauthError = err instanceof OAuthError ? err : new ServerError('the request could not be completed', err);
     if (!(err instanceof OAuthError)) deps.logger.error({ err }, 'interaction failed');
     await deps.repos.interactions.consume(interaction.id);
-    res.redirect(303, authorizationErrorUrl(responseTarget(interaction.params, deps.config.issuer), oauthError));
+    deliverAuthorizationError(res, responseTarget(interaction.params, deps.config.issuer), oauthError);
   }
 
   async function clientName(interaction: InteractionRecord): Promise<string> {
@@ -71,7 +71,6 @@ export function interactionRoutes(deps: AppDeps): Router {
         client,
         session,
         authenticatedNow,
-        hintedUserId: interaction.params.hinted_sub,
         grantedScopes,
         now,
       });
@@ -95,7 +94,7 @@ export function interactionRoutes(deps: AppDeps): Router {
             csrfToken: interaction.csrfToken,
             clientName: client.name,
             userEmail: user.email,
-            scopes: interaction.params.scopes,
+            scopes: consentScopes(interaction.params),
           }),
         );
         return;
@@ -126,8 +125,8 @@ export function interactionRoutes(deps: AppDeps): Router {
       );
       return;
     }
-    const hinted = interaction.params.hinted_sub;
-    if (hinted !== undefined && hinted !== user.id) {
+    // Tokens are never issued for a user other than the one the request names (OIDC Core §3.1.2.2).
+    if (requiredUserIds(interaction.params).some((id) => id !== user.id)) {
       res.status(403).type('html').send(
         loginPage({
           interactionId: interaction.id,
@@ -155,7 +154,7 @@ export function interactionRoutes(deps: AppDeps): Router {
     try {
       if (req.body.decision !== 'allow') throw new AccessDenied('the user denied the request');
       if (!session) throw expired();
-      await deps.repos.consents.grant(session.userId, client.id, interaction.params.scopes);
+      await deps.repos.consents.grant(session.userId, client.id, consentScopes(interaction.params));
       // Consent was just given for exactly these scopes: do not ask again under prompt=consent.
       const params = { ...interaction.params, prompt: interaction.params.prompt.filter((p) => p !== 'consent') };
       await deps.flow.proceed(res, {
@@ -183,10 +182,9 @@ export function interactionRoutes(deps: AppDeps): Router {
  * and, through the redirect that follows, to the client's redirect URI.
  */
 function setPageSecurity(res: Response, redirectUri: string): void {
-  const clientOrigin = new URL(redirectUri).origin;
   res.set(
     'Content-Security-Policy',
-    `default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self' ${clientOrigin}; frame-ancestors 'none'; base-uri 'none'`,
+    `default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self' ${formActionSource(redirectUri)}; frame-ancestors 'none'; base-uri 'none'`,
   );
   res.set('X-Frame-Options', 'DENY');
 }

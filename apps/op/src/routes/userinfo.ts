@@ -4,6 +4,7 @@ import type { AppDeps } from '../app.js';
 import { publicCors } from '../middleware/cors.js';
 import { noStore } from '../middleware/no-store.js';
 import { userinfoClaims } from '../services/user-claims.js';
+import { formatUserinfo } from '../services/userinfo-response.js';
 
 /** RFC 6750 §3: the challenge names the error; a request with no token gets no error code. */
 function challenge(res: Response, error?: string, description?: string) {
@@ -22,7 +23,10 @@ function readBearer(req: Request): { token?: string; error?: string } {
   return { token: headerToken ?? bodyToken };
 }
 
-/** The UserInfo endpoint (OIDC Core §5.3): GET and POST, claims by granted scope. */
+/**
+ * The UserInfo endpoint (OIDC Core §5.3): GET and POST, claims by granted scope; plain JSON, or
+ * a signed and/or encrypted JWT when the client registered for it (§5.3.2).
+ */
 export function userinfoRoute(deps: AppDeps): Router {
   const router = Router();
   const handle = async (req: Request, res: Response) => {
@@ -50,7 +54,15 @@ export function userinfoRoute(deps: AppDeps): Router {
       res.status(403).json({ error: 'insufficient_scope', error_description: 'the openid scope was not granted' });
       return;
     }
-    res.json(userinfoClaims(user, scopes, record.claims ?? undefined));
+    const client = await deps.repos.clients.findById(record.clientId);
+    if (!client) {
+      challenge(res, 'invalid_token', 'the access token is invalid, expired or revoked');
+      res.status(401).json({ error: 'invalid_token', error_description: 'the access token is invalid, expired or revoked' });
+      return;
+    }
+    const response = await formatUserinfo(deps, client, userinfoClaims(user, scopes, record.claims ?? undefined));
+    if (response.type === 'jwt') res.type('application/jwt').send(response.body);
+    else res.json(response.body);
   };
   router.options('/userinfo', publicCors);
   router.get('/userinfo', publicCors, noStore, handle);

@@ -1,19 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import { randomToken, sha256Base64Url } from '@oidc-ref/crypto';
+import { randomToken } from '@oidc-ref/crypto';
+import type { AppDeps } from '../app.js';
 import type { AuthorizationParams } from '../authorize/params.js';
 import { decideNextStep } from '../authorize/decide.js';
-import type { OpConfig } from '../config.js';
 import type { ClientRecord } from '../repositories/client-repository.js';
-import type { Repositories } from '../repositories/index.js';
 import type { SessionRecord } from '../repositories/session-repository.js';
 import { setCookie } from '../middleware/cookies.js';
-import { authorizationResponseUrl, type ResponseTarget } from './authorization-response.js';
+import { deliverAuthorizationResponse, type ResponseTarget } from './authorization-response.js';
+import { issueAuthorizationResponse } from './issue-authorization-response.js';
 
 export const INTERACTION_COOKIE = 'op_interaction';
 
 export function responseTarget(params: AuthorizationParams, issuer: string): ResponseTarget {
-  return { redirectUri: params.redirect_uri, mode: params.response_mode, state: params.state, issuer };
+  return {
+    redirectUri: params.redirect_uri,
+    mode: params.response_mode,
+    ...(params.state !== undefined && { state: params.state }),
+    issuer,
+  };
 }
 
 export interface ProceedInput {
@@ -27,34 +31,14 @@ export interface ProceedInput {
 
 /**
  * Moves an authorization request forward: to the login or consent page (through an
- * interaction), or, when nothing is missing, to the client with a fresh code.
+ * interaction), or, when nothing is missing, to the client with what the response type asks
+ * for. `getDeps` returns the app's dependencies (they are built after the flow).
  */
-export function authorizationFlow(repos: Repositories, config: OpConfig) {
-  async function issueCode(input: ProceedInput & { session: SessionRecord }): Promise<string> {
-    const { params, session, now } = input;
-    const code = randomToken(32);
-    await repos.authorizationCodes.create({
-      id: sha256Base64Url(code),
-      grantId: randomUUID(),
-      clientId: params.client_id,
-      userId: session.userId,
-      sessionId: session.id,
-      redirectUri: params.redirect_uri,
-      scope: params.scopes.join(' '),
-      nonce: params.nonce ?? null,
-      codeChallenge: params.code_challenge,
-      codeChallengeMethod: params.code_challenge_method,
-      authTime: session.authTime,
-      acr: session.acr,
-      amr: session.amr,
-      maxAgeRequested: params.max_age !== undefined,
-      expiresAt: new Date(now.getTime() + config.ttl.code * 1000),
-    });
-    return code;
-  }
-
+export function authorizationFlow(getDeps: () => AppDeps) {
   return {
     async proceed(res: Response, input: ProceedInput): Promise<void> {
+      const deps = getDeps();
+      const { repos, config } = deps;
       const { params, session, now } = input;
       const grantedScopes = session ? await repos.consents.scopesGranted(session.userId, params.client_id) : [];
       const step = decideNextStep({
@@ -62,18 +46,17 @@ export function authorizationFlow(repos: Repositories, config: OpConfig) {
         client: input.client,
         session,
         authenticatedNow: input.interaction?.authenticatedNow ?? false,
-        hintedUserId: params.hinted_sub,
         grantedScopes,
         now,
       });
       if (step === 'issue' && session) {
-        // An interaction is single use: whoever removes it first issues the code.
+        // An interaction is single use: whoever removes it first issues the response.
         if (input.interaction && !(await repos.interactions.consume(input.interaction.id))) {
           res.redirect(303, `/interaction/${encodeURIComponent(input.interaction.id)}`);
           return;
         }
-        const code = await issueCode({ ...input, session });
-        res.redirect(303, authorizationResponseUrl(responseTarget(params, config.issuer), { code }));
+        const response = await issueAuthorizationResponse(deps, { params, client: input.client, session, now });
+        deliverAuthorizationResponse(res, responseTarget(params, config.issuer), response);
         return;
       }
       if (input.interaction) {

@@ -1,6 +1,7 @@
-import { tokenHash } from '@oidc-ref/crypto';
+import { encodeUnsecuredJwt, tokenHash } from '@oidc-ref/crypto';
 import type { ClientRecord } from '../repositories/client-repository.js';
 import type { UserRecord } from '../repositories/user-repository.js';
+import { ClientJoseError, encryptForClient, signForClient } from './client-jose.js';
 import type { ClientKeys } from './client-keys.js';
 import { ID_TOKEN_ALG, type KeyService } from './keys.js';
 import { tenantClaims } from './user-claims.js';
@@ -33,12 +34,35 @@ export interface IdTokenDeps {
   clientKeys: ClientKeys;
 }
 
+/** Response types that return an ID token from the authorization endpoint. */
+const returnsIdTokenFromAuthorize = (responseType: string) => responseType.split(' ').includes('id_token');
+
 /**
- * Mints an ID token (OIDC Core §2) for `input.client`. Claims without a value are left out,
- * never null.
+ * `alg: none` only for a client that registered it, at the token endpoint of a code flow, and
+ * never for a client that may receive ID tokens from the authorization endpoint (OIDC Core §2,
+ * Registration §2). Registration makes the other cases impossible; this is the last guard.
  */
-export function mintIdToken(deps: IdTokenDeps, input: IdTokenInput): Promise<string> {
-  const alg = ID_TOKEN_ALG;
+function assertUnsecuredAllowed(input: IdTokenInput): void {
+  if (input.fromTokenEndpoint !== true) {
+    throw new ClientJoseError(input.client.id, 'refusing an unsigned ID token outside the token endpoint');
+  }
+  if (input.client.responseTypes.some(returnsIdTokenFromAuthorize)) {
+    throw new ClientJoseError(input.client.id, 'refusing an unsigned ID token: the client may use an implicit or hybrid flow');
+  }
+}
+
+/**
+ * Mints an ID token (OIDC Core §2) for `input.client`: signed with the client's
+ * `id_token_signed_response_alg` (default RS256; HS* with its secret; `none` only from the
+ * token endpoint of a pure code client), then, when it registered
+ * `id_token_encrypted_response_alg`, encrypted to its key as a nested JWT (§10.2, §16.14).
+ * Claims without a value are left out, never null.
+ *
+ * @throws {@link ClientJoseError} when the token cannot be produced as the client registered.
+ */
+export async function mintIdToken(deps: IdTokenDeps, input: IdTokenInput): Promise<string> {
+  const { metadata } = input.client;
+  const alg = metadata.id_token_signed_response_alg ?? ID_TOKEN_ALG;
   const iat = Math.floor(input.now.getTime() / 1000);
   const claims: Record<string, unknown> = {
     ...input.extraClaims,
@@ -54,8 +78,20 @@ export function mintIdToken(deps: IdTokenDeps, input: IdTokenInput): Promise<str
   };
   if (input.sid !== undefined) claims.sid = input.sid;
   if (input.nonce !== null) claims.nonce = input.nonce;
-  if (input.hashes?.accessToken !== undefined) claims.at_hash = tokenHash(input.hashes.accessToken, alg);
-  if (input.hashes?.code !== undefined) claims.c_hash = tokenHash(input.hashes.code, alg);
-  if (input.hashes?.state !== undefined) claims.s_hash = tokenHash(input.hashes.state, alg);
-  return deps.keys.current().sign(claims, { alg });
+
+  let jws: string;
+  if (alg === 'none') {
+    // No hash is defined for `none`; at_hash is optional at the token endpoint (§3.1.3.6).
+    assertUnsecuredAllowed(input);
+    jws = encodeUnsecuredJwt(claims);
+  } else {
+    if (input.hashes?.accessToken !== undefined) claims.at_hash = tokenHash(input.hashes.accessToken, alg);
+    if (input.hashes?.code !== undefined) claims.c_hash = tokenHash(input.hashes.code, alg);
+    if (input.hashes?.state !== undefined) claims.s_hash = tokenHash(input.hashes.state, alg);
+    jws = await signForClient(deps.keys, input.client, alg, claims);
+  }
+
+  const encAlg = metadata.id_token_encrypted_response_alg;
+  if (encAlg === undefined) return jws;
+  return encryptForClient(deps.clientKeys, input.client, jws, encAlg, metadata.id_token_encrypted_response_enc);
 }

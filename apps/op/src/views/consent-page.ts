@@ -5,6 +5,9 @@ const SCOPE_TEXT: Record<string, string> = {
   openid: 'Know who you are (your account identifier and organisation)',
   profile: 'See your name',
   email: 'See your email address',
+  address: 'See your postal address',
+  phone: 'See your phone number',
+  offline_access: 'Keep access while you are not using it (offline access)',
 };
 
 export interface ConsentPageInput {

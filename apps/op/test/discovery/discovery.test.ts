@@ -18,12 +18,15 @@ it('publishes metadata whose issuer is the URL prefix, with CORS', async () => {
     expect(endpoint?.startsWith(`${ISSUER}/`)).toBe(true);
   }
   expect(metadata.id_token_signing_alg_values_supported).toContain('RS256');
-  expect(metadata.response_types_supported).toEqual(['code']);
+  expect(metadata.response_types_supported).toEqual(['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token']);
+  expect(metadata.response_modes_supported).toEqual(['query', 'fragment', 'form_post']);
+  expect(metadata.claims_parameter_supported).toBe(true);
+  expect(metadata.request_parameter_supported).toBe(true);
   expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
   expect(metadata.authorization_response_iss_parameter_supported).toBe(true);
   // defaults that would overclaim are stated explicitly
   expect(metadata.request_uri_parameter_supported).toBe(false);
-  expect(metadata.grant_types_supported).toEqual(['authorization_code']);
+  expect(metadata.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'implicit']));
 });
 
 it('serves the endpoints it advertises', async () => {
@@ -41,7 +44,8 @@ it('publishes public signing keys only, with kid, alg and use', async () => {
   const keys = JSON.parse(res.text).keys as Record<string, unknown>[];
   expect(keys.length).toBeGreaterThan(0);
   for (const key of keys) {
-    expect(key).toMatchObject({ use: 'sig', alg: 'RS256' });
+    expect(key).toMatchObject({ use: 'sig' });
+    expect(['RS256', 'PS256', 'ES256', 'EdDSA']).toContain(key.alg);
     expect(typeof key.kid).toBe('string');
     for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(member);
   }

@@ -58,6 +58,7 @@ export async function bootstrap(env: Record<string, string> = {}): Promise<TestO
     keys,
     clock,
     async dispose() {
+      keys.stop();
       await db.$disconnect();
       await database.dispose();
     },

@@ -7,6 +7,7 @@ import { bootstrap, ISSUER, type TestOp } from '../helpers/bootstrap.js';
 import { authorizeQuery, browser, signIn } from '../helpers/browser.js';
 import { basic, exchangeCode } from '../helpers/exchange.js';
 import { createClient, createUser } from '../helpers/factories.js';
+import { grantFor } from './code-fixture.js';
 
 let op: TestOp;
 let client: ClientRecord;
@@ -202,5 +203,19 @@ describe('request shape', () => {
       .send('grant_type=authorization_code&code=%E0%A4%A');
     expect(res.status).toBeLessThan(500);
     expect(res.body.error).toBeTruthy();
+  });
+});
+
+describe('what the exchange returns', () => {
+  it('returns no ID token for a code without the openid scope (OIDC Core §3.1.3.3)', async () => {
+    const { tokens } = await grantFor(op, client, user, { scope: 'email' });
+    expect(tokens).not.toHaveProperty('id_token');
+    expect(tokens.scope).toBe('email');
+  });
+
+  it('returns no refresh token to a client not registered for the refresh_token grant', async () => {
+    const { tokens } = await grantFor(op, client, user);
+    expect(tokens).not.toHaveProperty('refresh_token');
+    expect(tokens.id_token).toBeTruthy();
   });
 });

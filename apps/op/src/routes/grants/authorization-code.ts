@@ -1,24 +1,23 @@
-import { randomToken, sha256Base64Url, pkceS256Challenge, timingSafeEqualString } from '@oidc-ref/crypto';
+import { pkceS256Challenge, randomToken, sha256Base64Url, timingSafeEqualString } from '@oidc-ref/crypto';
 import type { TokenResponse } from '@oidc-ref/token-schemas';
-import { InvalidGrant, InvalidRequest } from '../../errors.js';
-import type { AppDeps } from '../../app.js';
-import type { ClientRecord } from '../../repositories/client-repository.js';
-import { mintIdToken } from '../../services/id-token.js';
+import { InvalidGrant } from '../../errors.js';
+import { readStoredClaimsRequest } from '../../services/claims-request.js';
+import { isOffline, issuesRefreshTokens, newRefreshToken } from '../../services/refresh-tokens.js';
+import type { GrantHandler } from './context.js';
+import { mintGrantIdToken } from './id-token.js';
+import { requiredParam } from './params.js';
 
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 /**
  * grant_type=authorization_code (OIDC Core §3.1.3, RFC 6749 §4.1.3, RFC 7636 §4.6).
- * A code works once; a second use revokes everything the first issued.
+ * A code works once; a second use revokes everything the first issued. Clients registered for
+ * `refresh_token` also get a refresh token of the same grant family.
  */
-export async function authorizationCodeGrant(
-  deps: AppDeps,
-  client: ClientRecord,
-  body: Record<string, unknown>,
-): Promise<TokenResponse> {
-  const code = stringParam(body, 'code');
-  const redirectUri = stringParam(body, 'redirect_uri');
-  const verifier = stringParam(body, 'code_verifier');
+export const authorizationCodeGrant: GrantHandler = async (deps, client, form) => {
+  const code = requiredParam(form, 'code');
+  const redirectUri = requiredParam(form, 'redirect_uri');
+  const verifier = requiredParam(form, 'code_verifier');
   const now = deps.now();
 
   const record = await deps.repos.authorizationCodes.findById(sha256Base64Url(code));
@@ -39,46 +38,68 @@ export async function authorizationCodeGrant(
   const user = await deps.repos.users.findById(record.userId);
   if (!user) throw new InvalidGrant('the user no longer exists');
 
+  const claimsRequest = readStoredClaimsRequest(record.claims);
   const accessToken = randomToken(32);
   const ttl = deps.config.ttl.accessToken;
-  const outcome = await deps.repos.grants.redeemCode(record.id, now, {
-    id: sha256Base64Url(accessToken),
-    grantId: record.grantId,
-    clientId: client.id,
-    userId: user.id,
-    sessionId: record.sessionId,
-    scope: record.scope,
-    authTime: record.authTime,
-    acr: record.acr,
-    amr: record.amr,
-    expiresAt: new Date(now.getTime() + ttl * 1000),
-  });
+  const refresh = issuesRefreshTokens(client)
+    ? newRefreshToken({
+        familyId: record.grantId,
+        clientId: client.id,
+        userId: user.id,
+        sessionId: isOffline(record.scope) ? null : record.sessionId,
+        scope: record.scope,
+        authTime: record.authTime,
+        acr: record.acr,
+        amr: record.amr,
+        nonce: record.nonce,
+        claims: claimsRequest ?? null,
+        expiresAt: new Date(now.getTime() + deps.config.ttl.refreshToken * 1000),
+      })
+    : undefined;
+  // Every token is prepared before the code is redeemed: a failure to mint (e.g. a client
+  // registered for encryption without a usable key) must not burn the code.
+  const scopes = record.scope.split(' ');
+  const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope: record.scope };
+  if (refresh) response.refresh_token = refresh.value;
+  // Only an OpenID Connect request (scope openid) gets an ID token (OIDC Core §3.1.3.3).
+  if (scopes.includes('openid')) {
+    response.id_token = await mintGrantIdToken(deps, {
+      user,
+      client,
+      nonce: record.nonce,
+      authTime: record.authTime,
+      acr: record.acr,
+      amr: record.amr,
+      sid: record.sessionId,
+      accessToken,
+      scopes,
+      claimsRequest,
+      now,
+    });
+  }
+  const outcome = await deps.repos.grants.redeemCode(
+    record.id,
+    now,
+    {
+      id: sha256Base64Url(accessToken),
+      grantId: record.grantId,
+      clientId: client.id,
+      userId: user.id,
+      sessionId: record.sessionId,
+      scope: record.scope,
+      authTime: record.authTime,
+      acr: record.acr,
+      amr: record.amr,
+      claims: claimsRequest?.userinfo ?? null,
+      expiresAt: new Date(now.getTime() + ttl * 1000),
+    },
+    refresh?.record,
+  );
   if (outcome === 'already-used') {
     // Lost a race with a concurrent exchange of the same code: treat as reuse.
     await deps.repos.grants.revokeGrant(record.grantId, now);
     throw new InvalidGrant('the authorization code was already used');
   }
 
-  const idToken = await mintIdToken(deps, {
-    issuer: deps.config.issuer,
-    user,
-    client,
-    nonce: record.nonce,
-    authTime: record.authTime,
-    acr: record.acr,
-    amr: record.amr,
-    sid: record.sessionId,
-    hashes: { accessToken },
-    now,
-    ttlSeconds: deps.config.ttl.idToken,
-    fromTokenEndpoint: true,
-  });
-  return { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, id_token: idToken, scope: record.scope };
-}
-
-function stringParam(body: Record<string, unknown>, name: string): string {
-  const value = body[name];
-  if (Array.isArray(value)) throw new InvalidRequest(`${name} must not be repeated`);
-  if (typeof value !== 'string' || value === '') throw new InvalidRequest(`${name} is required`);
-  return value;
-}
+  return response;
+};

@@ -1,0 +1,63 @@
+import type { Db } from '../db/client.js';
+
+/** An authorization code to store (only the SHA-256 of its value), with the request's claims. */
+export interface NewAuthorizationCode {
+  /** SHA-256 of the code value. */
+  id: string;
+  grantId: string;
+  clientId: string;
+  userId: string;
+  sessionId: string;
+  redirectUri: string;
+  scope: string;
+  nonce: string | null;
+  codeChallenge: string;
+  codeChallengeMethod: string;
+  authTime: Date;
+  acr: string;
+  amr: string[];
+  maxAgeRequested: boolean;
+  /** The normalised `claims` request parameter `{ id_token?, userinfo? }`, or null. */
+  claims: object | null;
+  expiresAt: Date;
+}
+
+/**
+ * An access token issued at the authorization endpoint, stored exactly as the token endpoint
+ * stores its own: only the SHA-256 of the value.
+ */
+export interface NewFrontChannelAccessToken {
+  /** SHA-256 of the token value. */
+  id: string;
+  grantId: string;
+  clientId: string;
+  userId: string;
+  sessionId: string;
+  scope: string;
+  authTime: Date;
+  acr: string;
+  amr: string[];
+  /** The `userinfo` member of the claims request, or null. */
+  claims: object | null;
+  expiresAt: Date;
+}
+
+/** The writes of one authorization response (code, access token or both), in one transaction. */
+export function authorizationResponseRepository(db: Db) {
+  return {
+    /**
+     * Stores what an authorization response hands out. A hybrid response's code and access
+     * token share a grant id, so a replayed code revokes the front-channel token too.
+     */
+    async store(issued: { code?: NewAuthorizationCode; accessToken?: NewFrontChannelAccessToken }): Promise<void> {
+      const { code, accessToken } = issued;
+      await db.$transaction([
+        ...(code ? [db.authorizationCode.createMany({ data: [{ ...code, claims: code.claims ?? undefined }] })] : []),
+        ...(accessToken
+          ? [db.accessToken.createMany({ data: [{ ...accessToken, claims: accessToken.claims ?? undefined }] })]
+          : []),
+      ]);
+    },
+  };
+}
+export type AuthorizationResponseRepository = ReturnType<typeof authorizationResponseRepository>;

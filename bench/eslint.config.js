@@ -1,0 +1,2 @@
+const { node } = require('@oidc-ref/eslint-config');
+module.exports = node(__dirname);

@@ -11,7 +11,7 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: [
-    '/node_modules/(?!(\\.pnpm/jose@|jose/|\\.pnpm/openid-client@|openid-client/|\\.pnpm/oauth4webapi@|oauth4webapi/))',
+    '/node_modules/(?!(\\.pnpm/jose@|jose/|\\.pnpm/openid-client@|openid-client/|\\.pnpm/oauth4webapi@|oauth4webapi/|\\.pnpm/@scure\\+|@scure/|\\.pnpm/@noble\\+|@noble/))',
   ],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -14,11 +14,15 @@ import { tokenRoute } from './routes/token.js';
 import { userinfoRoute } from './routes/userinfo.js';
 import { authorizationFlow, type AuthorizationFlow } from './services/authorization-flow.js';
 import { browserSessions, type BrowserSessions } from './services/browser-session.js';
+import { DEFAULT_ACR_LEVELS } from './authentication/levels.js';
+import type { AcrLevel } from './repositories/acr-level-repository.js';
 import { clientKeys, type ClientKeys } from './services/client-keys.js';
 import type { KeyService } from './services/keys.js';
 
 export interface AppDeps {
   config: OpConfig;
+  /** The authentication levels (acr values and method chains) this OP offers, weakest first. */
+  acrLevels: readonly AcrLevel[];
   /** Clients' public keys (registered jwks or fetched jwks_uri). */
   clientKeys: ClientKeys;
   repos: Repositories;
@@ -31,7 +35,9 @@ export interface AppDeps {
   checkDatabase: () => Promise<boolean>;
 }
 
-export type CreateAppInput = Omit<AppDeps, 'sessions' | 'flow' | 'now' | 'clientKeys'> & {
+export type CreateAppInput = Omit<AppDeps, 'sessions' | 'flow' | 'now' | 'clientKeys' | 'acrLevels'> & {
+  /** Read from the `acr_levels` table at start; defaults to the levels the migrations seed. */
+  acrLevels?: readonly AcrLevel[];
   now?: () => Date;
   /** Overrides for tests (e.g. an injected fetch). */
   clientKeys?: ClientKeys;
@@ -42,8 +48,9 @@ export function createApp(input: CreateAppInput): Express {
   const deps: AppDeps = {
     ...input,
     now: input.now ?? (() => new Date()),
+    acrLevels: input.acrLevels ?? DEFAULT_ACR_LEVELS,
     clientKeys: input.clientKeys ?? clientKeys({ now: input.now }),
-    sessions: browserSessions(input.repos.sessions, input.config),
+    sessions: browserSessions(input.repos.sessions, input.config, input.acrLevels ?? DEFAULT_ACR_LEVELS),
     flow: authorizationFlow(() => deps),
   };
   const app = express();

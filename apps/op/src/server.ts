@@ -14,8 +14,11 @@ async function main() {
     onRefreshError: (err) => logger.warn({ err }, 'signing key refresh failed; keeping the loaded keys'),
   });
   await keys.reload();
+  const acrLevels = await repos.acrLevels.list();
+  if (acrLevels.length === 0) throw new Error('no authentication levels in acr_levels: run the migrations');
   const app = createApp({
     config,
+    acrLevels,
     repos,
     keys,
     logger,

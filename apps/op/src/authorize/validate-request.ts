@@ -1,6 +1,5 @@
 import type { KeySet } from '@oidc-ref/crypto';
 import type { ClientRecord } from '../repositories/client-repository.js';
-import { ACR_PASSWORD } from '../services/browser-session.js';
 import type { ClientKeys } from '../services/client-keys.js';
 import type { ResponseTarget } from '../services/authorization-response.js';
 import { resolveRequestObject } from '../services/request-object.js';
@@ -23,11 +22,10 @@ import {
 import { verifyIdTokenHint } from './id-token-hint.js';
 import type { AuthorizationParams, RawParams } from './params.js';
 
-/** The acr values a login at this OP can produce today (step-up adds more). */
-export const ACHIEVABLE_ACRS: readonly string[] = [ACR_PASSWORD];
-
 export interface ValidateOptions {
   issuer: string;
+  /** The acr values this OP offers: an essential acr outside them can never be met. */
+  offeredAcrs: readonly string[];
   keys: KeySet;
   clientKeys: ClientKeys;
   now: Date;
@@ -79,6 +77,6 @@ export async function validateAuthorizationRequest(
     params.id_token_hint = v.id_token_hint;
     params.hinted_sub = await verifyIdTokenHint(v.id_token_hint, options.keys, options.issuer, client);
   }
-  checkEssentialAcr(claims, ACHIEVABLE_ACRS);
+  checkEssentialAcr(claims, options.offeredAcrs);
   return params;
 }

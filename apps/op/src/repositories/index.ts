@@ -1,4 +1,6 @@
 import type { Db } from '../db/client.js';
+import { acrLevelRepository } from './acr-level-repository.js';
+import { totpRepository } from './totp-repository.js';
 import { accessTokenRepository } from './access-token-repository.js';
 import { authorizationCodeRepository } from './authorization-code-repository.js';
 import { authorizationResponseRepository } from './authorization-response-repository.js';
@@ -15,6 +17,8 @@ import { userRepository } from './user-repository.js';
 
 export function createRepositories(db: Db) {
   return {
+    acrLevels: acrLevelRepository(db),
+    totp: totpRepository(db),
     accessTokens: accessTokenRepository(db),
     authorizationCodes: authorizationCodeRepository(db),
     authorizationResponses: authorizationResponseRepository(db),

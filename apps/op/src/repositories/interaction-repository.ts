@@ -7,12 +7,17 @@ export interface InteractionRecord {
   params: AuthorizationParams;
   csrfToken: string;
   sessionId: string | null;
+  /** A TOTP secret offered for enrolment, until confirmed with a code. */
+  pendingTotpSecret: string | null;
+  /** The user declined to set up a method a requested level needs. */
+  enrolmentDeclined: boolean;
+  createdAt: Date;
   expiresAt: Date;
 }
 
 export function interactionRepository(db: Db) {
   return {
-    async create(input: Omit<InteractionRecord, 'sessionId'>): Promise<void> {
+    async create(input: Omit<InteractionRecord, 'sessionId' | 'pendingTotpSecret' | 'enrolmentDeclined' | 'createdAt'>): Promise<void> {
       await db.interaction.create({ data: { ...input, params: input.params as object } });
     },
     async findLive(id: string, now: Date): Promise<InteractionRecord | null> {
@@ -22,6 +27,12 @@ export function interactionRepository(db: Db) {
     },
     async markAuthenticated(id: string, sessionId: string): Promise<void> {
       await db.interaction.update({ where: { id }, data: { sessionId } });
+    },
+    async setPendingTotpSecret(id: string, secret: string | null): Promise<void> {
+      await db.interaction.update({ where: { id }, data: { pendingTotpSecret: secret } });
+    },
+    async declineEnrolment(id: string): Promise<void> {
+      await db.interaction.update({ where: { id }, data: { enrolmentDeclined: true, pendingTotpSecret: null } });
     },
     /** Ends the interaction; true only for the one caller that removed it. */
     async consume(id: string): Promise<boolean> {

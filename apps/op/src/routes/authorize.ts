@@ -25,6 +25,7 @@ export function authorizeRoute(deps: AppDeps): Router {
       const now = deps.now();
       const params = await validateAuthorizationRequest(outer, client, target, {
         issuer: deps.config.issuer,
+        offeredAcrs: deps.acrLevels.map((level) => level.acr),
         keys: deps.keys.current(),
         clientKeys: deps.clientKeys,
         now,

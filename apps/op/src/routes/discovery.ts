@@ -7,7 +7,7 @@ import { FRONT_CHANNEL_GRANT_TYPES, SUPPORTED_RESPONSE_TYPES } from '../authoriz
 import { TOKEN_ENDPOINT_AUTH_SIGNING_ALGS } from '../middleware/client-assertion.js';
 import { publicCors } from '../middleware/cors.js';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../middleware/read-client-credentials.js';
-import { ACR_PASSWORD } from '../services/browser-session.js';
+import { DEFAULT_ACR_LEVELS } from '../authentication/levels.js';
 import {
   CLIENT_ENCRYPTION_ALGS,
   CLIENT_ENCRYPTION_ENCS,
@@ -21,7 +21,10 @@ import { ADVERTISED_GRANT_TYPES } from './grants/index.js';
  * OpenID Provider metadata (Discovery 1.0 §3). It states exactly what this OP does, nothing
  * more: where a metadata default would claim support we lack, the value is given explicitly.
  */
-export function discoveryMetadata(issuer: string, options: { registrationEndpoint?: boolean } = {}): DiscoveryMetadata {
+export function discoveryMetadata(
+  issuer: string,
+  options: { registrationEndpoint?: boolean; acrValues?: readonly string[] } = {},
+): DiscoveryMetadata {
   return {
     issuer,
     authorization_endpoint: `${issuer}/authorize`,
@@ -43,7 +46,7 @@ export function discoveryMetadata(issuer: string, options: { registrationEndpoin
     token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
     token_endpoint_auth_signing_alg_values_supported: [...TOKEN_ENDPOINT_AUTH_SIGNING_ALGS],
     code_challenge_methods_supported: ['S256'],
-    acr_values_supported: [ACR_PASSWORD],
+    acr_values_supported: [...(options.acrValues ?? DEFAULT_ACR_LEVELS.map((level) => level.acr))],
     claims_supported: [
       'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'sid', 'at_hash', 'c_hash', 's_hash',
       'name', 'email', 'email_verified', 'tenant', 'tenant_name',
@@ -60,7 +63,10 @@ export function discoveryMetadata(issuer: string, options: { registrationEndpoin
 
 export function discoveryRoute(deps: AppDeps): Router {
   const router = Router();
-  const metadata = discoveryMetadata(deps.config.issuer, { registrationEndpoint: registrationEnabled(deps.config.registration) });
+  const metadata = discoveryMetadata(deps.config.issuer, {
+    registrationEndpoint: registrationEnabled(deps.config.registration),
+    acrValues: deps.acrLevels.map((level) => level.acr),
+  });
   router.get('/.well-known/openid-configuration', publicCors, (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300');
     res.json(metadata);

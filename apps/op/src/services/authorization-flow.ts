@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { randomToken } from '@oidc-ref/crypto';
 import type { AppDeps } from '../app.js';
 import type { AuthorizationParams } from '../authorize/params.js';
-import { decideNextStep } from '../authorize/decide.js';
+import { decideNextStep, type NextStep } from '../authorize/decide.js';
 import type { ClientRecord } from '../repositories/client-repository.js';
 import type { SessionRecord } from '../repositories/session-repository.js';
 import { setCookie } from '../middleware/cookies.js';
@@ -24,8 +24,8 @@ export interface ProceedInput {
   params: AuthorizationParams;
   client: ClientRecord;
   session: SessionRecord | null;
-  /** Set when called from an interaction: the id, and whether the user authenticated in it. */
-  interaction?: { id: string; authenticatedNow: boolean };
+  /** Set when called from an interaction. */
+  interaction?: { id: string; enrolmentDeclined?: boolean };
   now: Date;
 }
 
@@ -40,22 +40,14 @@ export function authorizationFlow(getDeps: () => AppDeps) {
       const deps = getDeps();
       const { repos, config } = deps;
       const { params, session, now } = input;
-      const grantedScopes = session ? await repos.consents.scopesGranted(session.userId, params.client_id) : [];
-      const step = decideNextStep({
-        params,
-        client: input.client,
-        session,
-        authenticatedNow: input.interaction?.authenticatedNow ?? false,
-        grantedScopes,
-        now,
-      });
-      if (step === 'issue' && session) {
+      const step = await decide(deps, input);
+      if (step.kind === 'issue' && session) {
         // An interaction is single use: whoever removes it first issues the response.
         if (input.interaction && !(await repos.interactions.consume(input.interaction.id))) {
           res.redirect(303, `/interaction/${encodeURIComponent(input.interaction.id)}`);
           return;
         }
-        const response = await issueAuthorizationResponse(deps, { params, client: input.client, session, now });
+        const response = await issueAuthorizationResponse(deps, { params, client: input.client, session, auth: step.auth, now });
         deliverAuthorizationResponse(res, responseTarget(params, config.issuer), response);
         return;
       }
@@ -81,3 +73,26 @@ export function authorizationFlow(getDeps: () => AppDeps) {
   };
 }
 export type AuthorizationFlow = ReturnType<typeof authorizationFlow>;
+
+/** The next step for a request, with what the decision needs read from the database. */
+export async function decide(deps: AppDeps, input: ProceedInput): Promise<NextStep> {
+  const { params, session, now } = input;
+  const [grantedScopes, totp] = session
+    ? await Promise.all([deps.repos.consents.scopesGranted(session.userId, params.client_id), deps.repos.totp.state(session.userId)])
+    : [[], undefined];
+  return decideNextStep({
+    params,
+    client: input.client,
+    session,
+    levels: deps.acrLevels,
+    ...(totp && { enrolled: enrolledMethods(totp.secret !== null) }),
+    ...(input.interaction && { interactionId: input.interaction.id, enrolmentDeclined: input.interaction.enrolmentDeclined ?? false }),
+    grantedScopes,
+    now,
+  });
+}
+
+/** The methods a user can complete: a password always, a one-time code once enrolled. */
+export function enrolledMethods(hasTotp: boolean): ReadonlySet<string> {
+  return new Set(hasTotp ? ['pwd', 'otp'] : ['pwd']);
+}

@@ -1,16 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { randomToken, sha256Base64Url } from '@oidc-ref/crypto';
+import { bestLevel } from '../authentication/plan.js';
 import type { OpConfig } from '../config.js';
 import { clearCookie, readCookie, setCookie } from '../middleware/cookies.js';
-import type { SessionRecord, SessionRepository } from '../repositories/session-repository.js';
+import type { AcrLevel } from '../repositories/acr-level-repository.js';
+import type { SessionFactor, SessionRecord, SessionRepository } from '../repositories/session-repository.js';
 
 export const SESSION_COOKIE = 'op_session';
+export { ACR_PASSWORD } from '../authentication/levels.js';
 
-/** Password authentication: the only acr of the walking skeleton (step-up adds more). */
-export const ACR_PASSWORD = 'urn:oidc-ref:acr:pwd';
+/** The session's summary after `factors`: best acr met, every amr, the latest factor's time. */
+function summary(levels: readonly AcrLevel[], factors: readonly SessionFactor[]) {
+  const level = bestLevel(levels, factors);
+  const methods = [...new Set(factors.map((factor) => factor.method))];
+  return {
+    acr: level?.acr ?? levels[0]?.acr ?? 'unknown',
+    amr: methods.length >= 2 ? [...methods, 'mfa'] : methods,
+    authTime: new Date(Math.max(...factors.map((factor) => factor.completedAt.getTime()))),
+  };
+}
 
-export function browserSessions(repo: SessionRepository, config: OpConfig) {
+/**
+ * The OP's browser sessions: a random cookie (`op_session`, stored hashed), the user, and every
+ * factor completed in it. The cookie value changes whenever the session gains a factor, so a
+ * value planted or seen before a privilege change is worthless (session fixation).
+ */
+export function browserSessions(repo: SessionRepository, config: OpConfig, levels: readonly AcrLevel[]) {
+  const issueCookie = (res: Response) => {
+    const cookie = randomToken(32);
+    setCookie(res, SESSION_COOKIE, cookie, { secure: config.secureCookies, maxAgeSeconds: config.ttl.session });
+    return sha256Base64Url(cookie);
+  };
+
   return {
     /** The live session named by the browser's cookie, if any. */
     async current(req: Request, now: Date): Promise<SessionRecord | null> {
@@ -19,23 +41,28 @@ export function browserSessions(repo: SessionRepository, config: OpConfig) {
       return repo.findLiveByCookieHash(sha256Base64Url(cookie), now);
     },
     /**
-     * Starts a fresh session after a successful login. A new cookie value every time, so a
-     * session id planted before login is worthless (session fixation).
+     * Records a completed factor. The same user's session gains it (keeping its `sid`);
+     * anyone else gets a fresh session, and the previous one ends.
      */
-    async start(res: Response, input: { userId: string; amr: string[]; acr: string; now: Date }, previous: SessionRecord | null) {
+    async recordFactor(
+      res: Response,
+      input: { userId: string; method: string; now: Date; interactionId?: string },
+      previous: SessionRecord | null,
+    ): Promise<SessionRecord> {
+      const factor = { method: input.method, completedAt: input.now, interactionId: input.interactionId ?? null };
+      const cookieHash = issueCookie(res);
+      if (previous && previous.userId === input.userId) {
+        return repo.addFactor(previous.id, { factor, cookieHash, summary: summary(levels, [...previous.factors, factor]) });
+      }
       if (previous) await repo.delete(previous.id);
-      const cookie = randomToken(32);
-      const session = await repo.create({
+      return repo.create({
         id: randomUUID(),
-        cookieHash: sha256Base64Url(cookie),
+        cookieHash,
         userId: input.userId,
-        authTime: input.now,
-        acr: input.acr,
-        amr: input.amr,
+        ...summary(levels, [factor]),
         expiresAt: new Date(input.now.getTime() + config.ttl.session * 1000),
+        factor,
       });
-      setCookie(res, SESSION_COOKIE, cookie, { secure: config.secureCookies, maxAgeSeconds: config.ttl.session });
-      return session;
     },
     async end(req: Request, res: Response, now: Date): Promise<void> {
       const session = await this.current(req, now);

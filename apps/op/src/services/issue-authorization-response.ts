@@ -6,6 +6,7 @@ import { responseParts } from '../authorize/response-type.js';
 import { InvalidRequest, LoginRequired } from '../errors.js';
 import type { ClientRecord } from '../repositories/client-repository.js';
 import type { SessionRecord } from '../repositories/session-repository.js';
+import type { AuthenticationResult } from '../authentication/plan.js';
 import { mintIdToken } from './id-token.js';
 import { idTokenUserClaims } from './user-claims.js';
 
@@ -13,6 +14,8 @@ export interface IssueAuthorizationResponseInput {
   params: AuthorizationParams;
   client: ClientRecord;
   session: SessionRecord;
+  /** The authentication this response asserts: acr, amr and auth_time of the planned chain. */
+  auth: AuthenticationResult;
   now: Date;
 }
 
@@ -27,7 +30,7 @@ export async function issueAuthorizationResponse(
   deps: AppDeps,
   input: IssueAuthorizationResponseInput,
 ): Promise<Record<string, string>> {
-  const { params, client, session, now } = input;
+  const { params, client, session, auth: assertion, now } = input;
   const parts = responseParts(params.response_type);
   const pkce =
     params.code_challenge && params.code_challenge_method
@@ -51,9 +54,9 @@ export async function issueAuthorizationResponse(
       user,
       client,
       nonce: params.nonce ?? null,
-      authTime: session.authTime,
-      acr: session.acr,
-      amr: session.amr,
+      authTime: assertion.authTime,
+      acr: assertion.acr,
+      amr: assertion.amr,
       sid: session.id,
       now,
       ttlSeconds: deps.config.ttl.idToken,
@@ -69,7 +72,8 @@ export async function issueAuthorizationResponse(
     });
   }
 
-  const auth = { userId: session.userId, sessionId: session.id, authTime: session.authTime, acr: session.acr, amr: session.amr };
+  // Codes and tokens keep a snapshot: a later step-up does not upgrade them.
+  const auth = { userId: session.userId, sessionId: session.id, authTime: assertion.authTime, acr: assertion.acr, amr: assertion.amr };
   await deps.repos.authorizationResponses.store({
     ...(code !== undefined && pkce && {
       code: {

@@ -137,26 +137,45 @@ describe('a requested sub value', () => {
 });
 
 describe('an essential acr', () => {
-  it('that cannot be met fails with unmet_authentication_requirements, even with a live session', async () => {
+  it('that the OP does not offer fails with unmet_authentication_requirements, even with a live session', async () => {
     const agent = browser(op.app);
     await signIn(agent, authorizeQuery(client).query, user.email);
-    const query = authorizeQuery(client, { claims: claims({ id_token: { acr: { essential: true, value: 'urn:oidc-ref:acr:mfa' } } }) }).query;
+    const query = authorizeQuery(client, { claims: claims({ id_token: { acr: { essential: true, value: 'urn:example:acr:loa4' } } }) }).query;
     const delivered = readAuthorizationResponse(await agent.get('/authorize').query(query));
     expect(delivered.params.get('error')).toBe('unmet_authentication_requirements');
     expect(delivered.params.get('state')).toBe('state-123');
   });
 
+  it('that needs a factor the user lacks offers its enrolment, and fails when declined', async () => {
+    const agent = browser(op.app);
+    await signIn(agent, authorizeQuery(client).query, user.email);
+    const query = authorizeQuery(client, { claims: claims({ id_token: { acr: { essential: true, value: 'urn:oidc-ref:acr:mfa' } } }) }).query;
+    const start = await agent.get('/authorize').query(query);
+    const page = await agent.get(start.headers.location as string);
+    expect(page.text).toContain('Set up a second factor');
+    const declined = await agent.post(`${start.headers.location}/enroll-otp/decline`).type('form').send({ csrf: csrfFrom(page.text) });
+    const after = await agent.get(declined.headers.location as string);
+    expect(readAuthorizationResponse(after).params.get('error')).toBe('unmet_authentication_requirements');
+  });
+
   it('keeps its essential flag when acr_values is sent too (unlike oidc-provider)', async () => {
     const query = authorizeQuery(client, {
       acr_values: 'urn:oidc-ref:acr:pwd',
-      claims: claims({ id_token: { acr: { essential: true, values: ['urn:oidc-ref:acr:mfa'] } } }),
+      claims: claims({ id_token: { acr: { essential: true, values: ['urn:example:acr:loa4'] } } }),
     }).query;
     const delivered = readAuthorizationResponse(await request(op.app).get('/authorize').query(query));
     expect(delivered.params.get('error')).toBe('unmet_authentication_requirements');
   });
 
-  it('that is voluntary never fails the request', async () => {
-    const { params } = await respond({ response_type: 'id_token', claims: claims({ id_token: { acr: { values: ['urn:oidc-ref:acr:mfa'] } } }) });
+  it('that is voluntary never fails the request: declining the enrolment gets the current level', async () => {
+    const agent = browser(op.app);
+    await signIn(agent, authorizeQuery(client).query, user.email);
+    const query = authorizeQuery(client, { response_type: 'id_token', claims: claims({ id_token: { acr: { values: ['urn:oidc-ref:acr:mfa'] } } }) }).query;
+    const start = await agent.get('/authorize').query(query);
+    const page = await agent.get(start.headers.location as string);
+    const declined = await agent.post(`${start.headers.location}/enroll-otp/decline`).type('form').send({ csrf: csrfFrom(page.text) });
+    const after = await agent.get(declined.headers.location as string);
+    const { params } = readAuthorizationResponse(after);
     expect((await idTokenClaims(params.get('id_token')!)).acr).toBe('urn:oidc-ref:acr:pwd');
   });
 });

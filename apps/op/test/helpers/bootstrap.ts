@@ -44,6 +44,7 @@ export async function bootstrap(env: Record<string, string> = {}): Promise<TestO
   };
   const app = createApp({
     config,
+    acrLevels: await repos.acrLevels.list(),
     repos,
     keys,
     logger: createLogger('silent'),

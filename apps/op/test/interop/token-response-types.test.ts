@@ -51,7 +51,7 @@ async function frontChannel(responseType: string) {
 }
 
 async function verifyFrontChannelIdToken(idToken: string, nonce: string) {
-  const jwks = await (await fetch(config.serverMetadata().jwks_uri!)).json();
+  const jwks = (await (await fetch(config.serverMetadata().jwks_uri!)).json()) as { keys: object[] };
   const { payload, header } = await verifyJwtWithJwks(idToken, jwks, { issuer: op.issuer, audience: registered.id, requiredClaims: ['exp', 'iat'] });
   expect(payload.nonce).toBe(nonce);
   return { payload, alg: header.alg };

@@ -37,6 +37,7 @@ export async function grantFor(
     acr: 'urn:oidc-ref:acr:pwd',
     amr: ['pwd'],
     expiresAt: new Date(now.getTime() + op.config.ttl.session * 1000),
+    factor: { method: 'pwd', completedAt: authTime },
   });
   const code = randomToken(32);
   const { verifier, challenge } = pkcePair();

@@ -1,5 +1,6 @@
 -- AlterTable
-ALTER TABLE "interactions" ADD COLUMN     "pending_totp_secret" TEXT;
+ALTER TABLE "interactions" ADD COLUMN     "enrolment_declined" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "pending_totp_secret" TEXT;
 
 -- AlterTable
 ALTER TABLE "users" ADD COLUMN     "totp_last_step" BIGINT;
@@ -20,6 +21,7 @@ CREATE TABLE "session_factors" (
     "session_id" TEXT NOT NULL,
     "method" TEXT NOT NULL,
     "completed_at" TIMESTAMP(3) NOT NULL,
+    "interaction_id" TEXT,
 
     CONSTRAINT "session_factors_pkey" PRIMARY KEY ("id")
 );

@@ -37,7 +37,7 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 
 export async function createUser(
   repos: Repositories,
-  overrides: { email?: string; name?: string; organization?: { id: string; name: string } | null } = {},
+  overrides: { email?: string; name?: string; organization?: { id: string; name: string } | null; totpSecret?: string } = {},
 ): Promise<UserRecord> {
   passwordHash ??= hashPassword(TEST_PASSWORD);
   let organizationId: string | null = null;
@@ -51,6 +51,7 @@ export async function createUser(
     emailVerified: true,
     organizationId,
     passwordHash: await passwordHash,
+    ...(overrides.totpSecret !== undefined && { totpSecret: overrides.totpSecret }),
   });
 }
 

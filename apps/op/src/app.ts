@@ -17,12 +17,15 @@ import { browserSessions, type BrowserSessions } from './services/browser-sessio
 import { DEFAULT_ACR_LEVELS } from './authentication/levels.js';
 import type { AcrLevel } from './repositories/acr-level-repository.js';
 import { clientKeys, type ClientKeys } from './services/client-keys.js';
+import type { EncryptionKeyService } from './services/encryption-keys.js';
 import type { KeyService } from './services/keys.js';
 
 export interface AppDeps {
   config: OpConfig;
   /** The authentication levels (acr values and method chains) this OP offers, weakest first. */
   acrLevels: readonly AcrLevel[];
+  /** The OP's own encryption keys (encrypted id_token_hints); none unless loaded at start. */
+  encryptionKeys?: EncryptionKeyService;
   /** Clients' public keys (registered jwks or fetched jwks_uri). */
   clientKeys: ClientKeys;
   repos: Repositories;

@@ -3,22 +3,26 @@ import { createApp } from './app.js';
 import { createDb, databaseCheck } from './db/client.js';
 import { createLogger } from './logger.js';
 import { createRepositories } from './repositories/index.js';
+import { createEncryptionKeyService } from './services/encryption-keys.js';
 import { createKeyService } from './services/keys.js';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const db = createDb(config.databaseUrl);
-  const repos = createRepositories(db);
+  const repos = createRepositories(db, { clients: { cacheTtlSeconds: config.clientCacheTtlSeconds } });
   const keys = createKeyService(repos.signingKeys, {
     onRefreshError: (err) => logger.warn({ err }, 'signing key refresh failed; keeping the loaded keys'),
   });
   await keys.reload();
+  const encryptionKeys = createEncryptionKeyService(repos.encryptionKeys);
+  await encryptionKeys.reload();
   const acrLevels = await repos.acrLevels.list();
   if (acrLevels.length === 0) throw new Error('no authentication levels in acr_levels: run the migrations');
   const app = createApp({
     config,
     acrLevels,
+    encryptionKeys,
     repos,
     keys,
     logger,

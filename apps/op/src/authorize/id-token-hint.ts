@@ -3,12 +3,24 @@ import { InvalidRequest } from '../errors.js';
 import type { ClientRecord } from '../repositories/client-repository.js';
 
 /**
- * id_token_hint must be an ID token this OP issued (signature by one of our keys — or, for a
+ * id_token_hint must be an ID token this OP issued (encrypted to the OP's key or not; signed
+ * by one of our keys — or, for a
  * client that registered HS256/384/512 ID tokens, by its secret — and our `iss`) to this
  * client; an expired one is still a valid hint (OIDC Core §3.1.2.1). Returns its `sub`.
  */
-export async function verifyIdTokenHint(hint: string, keys: KeySet, issuer: string, client: ClientRecord): Promise<string> {
+export async function verifyIdTokenHint(
+  hint: string,
+  keys: KeySet,
+  issuer: string,
+  client: ClientRecord,
+  decrypt?: (jwe: string) => Promise<string>,
+): Promise<string> {
   try {
+    // An RP may re-encrypt its ID token to the OP's own encryption key (OIDC Core §3.1.2.1).
+    if (hint.split('.').length === 5) {
+      if (!decrypt) throw new InvalidRequest('encrypted id_token_hints are not accepted');
+      hint = await decrypt(hint);
+    }
     const options = { issuer, allowExpired: true };
     const alg = decodeJwtUnverified(hint).header.alg;
     const hmac = typeof alg === 'string' && /^HS(256|384|512)$/.test(alg);

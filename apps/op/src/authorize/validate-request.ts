@@ -26,6 +26,8 @@ export interface ValidateOptions {
   issuer: string;
   /** The acr values this OP offers: an essential acr outside them can never be met. */
   offeredAcrs: readonly string[];
+  /** Decrypts an id_token_hint encrypted to the OP. */
+  decryptHint?: (jwe: string) => Promise<string>;
   keys: KeySet;
   clientKeys: ClientKeys;
   now: Date;
@@ -75,7 +77,7 @@ export async function validateAuthorizationRequest(
   };
   if (v.id_token_hint !== undefined) {
     params.id_token_hint = v.id_token_hint;
-    params.hinted_sub = await verifyIdTokenHint(v.id_token_hint, options.keys, options.issuer, client);
+    params.hinted_sub = await verifyIdTokenHint(v.id_token_hint, options.keys, options.issuer, client, options.decryptHint);
   }
   checkEssentialAcr(claims, options.offeredAcrs);
   return params;

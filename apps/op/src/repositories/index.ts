@@ -1,11 +1,12 @@
 import type { Db } from '../db/client.js';
 import { acrLevelRepository } from './acr-level-repository.js';
+import { encryptionKeyRepository } from './encryption-key-repository.js';
 import { totpRepository } from './totp-repository.js';
 import { accessTokenRepository } from './access-token-repository.js';
 import { authorizationCodeRepository } from './authorization-code-repository.js';
 import { authorizationResponseRepository } from './authorization-response-repository.js';
 import { clientAssertionRepository } from './client-assertion-repository.js';
-import { clientRepository } from './client-repository.js';
+import { clientRepository, type ClientRepositoryOptions } from './client-repository.js';
 import { consentRepository } from './consent-repository.js';
 import { grantRepository } from './grant-repository.js';
 import { interactionRepository } from './interaction-repository.js';
@@ -15,14 +16,20 @@ import { sessionRepository } from './session-repository.js';
 import { signingKeyRepository } from './signing-key-repository.js';
 import { userRepository } from './user-repository.js';
 
-export function createRepositories(db: Db) {
+export interface RepositoryOptions {
+  /** The client cache (`OP_CLIENT_CACHE_TTL_SECONDS`); see client-repository.ts. */
+  clients?: ClientRepositoryOptions;
+}
+
+export function createRepositories(db: Db, options: RepositoryOptions = {}) {
   return {
     acrLevels: acrLevelRepository(db),
+    encryptionKeys: encryptionKeyRepository(db),
     totp: totpRepository(db),
     accessTokens: accessTokenRepository(db),
     authorizationCodes: authorizationCodeRepository(db),
     authorizationResponses: authorizationResponseRepository(db),
-    clients: clientRepository(db),
+    clients: clientRepository(db, options.clients),
     clientAssertions: clientAssertionRepository(db),
     consents: consentRepository(db),
     grants: grantRepository(db),

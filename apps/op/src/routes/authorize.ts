@@ -26,6 +26,7 @@ export function authorizeRoute(deps: AppDeps): Router {
       const params = await validateAuthorizationRequest(outer, client, target, {
         issuer: deps.config.issuer,
         offeredAcrs: deps.acrLevels.map((level) => level.acr),
+        ...(deps.encryptionKeys && { decryptHint: (jwe: string) => deps.encryptionKeys!.decrypt(jwe) }),
         keys: deps.keys.current(),
         clientKeys: deps.clientKeys,
         now,

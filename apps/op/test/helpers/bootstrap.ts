@@ -6,6 +6,7 @@ import { loadConfig, type OpConfig } from '../../src/config.js';
 import { createDb, databaseCheck, type Db } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
 import { createRepositories, type Repositories } from '../../src/repositories/index.js';
+import { createEncryptionKeyService } from '../../src/services/encryption-keys.js';
 import { createKeyService, type KeyService } from '../../src/services/keys.js';
 
 export const ISSUER = 'http://op.test';
@@ -42,9 +43,12 @@ export async function bootstrap(env: Record<string, string> = {}): Promise<TestO
       clock.now = new Date(clock.now.getTime() + seconds * 1000);
     },
   };
+  const encryptionKeys = createEncryptionKeyService(repos.encryptionKeys);
+  await encryptionKeys.reload();
   const app = createApp({
     config,
     acrLevels: await repos.acrLevels.list(),
+    encryptionKeys,
     repos,
     keys,
     logger: createLogger('silent'),

@@ -1,7 +1,8 @@
 // Step-up at the OP (issue 4, step-up digest §10): acr levels are method chains, and a request
 // for a higher level asks only for the factors the session lacks.
 import { generate } from 'otplib';
-import { decodeJwtUnverified, generateSigningKey, KeySet } from '@oidc-ref/crypto';
+import request from 'supertest';
+import { decodeJwtUnverified, encryptJwt, generateEncryptionKey, generateSigningKey, KeySet } from '@oidc-ref/crypto';
 import type { ClientRecord } from '../../src/repositories/client-repository.js';
 import type { UserRecord } from '../../src/repositories/user-repository.js';
 import { bootstrap, ISSUER, type TestOp } from '../helpers/bootstrap.js';
@@ -174,6 +175,22 @@ describe('id_token_hint', () => {
     expect(redirectParams(res.headers.location as string).get('code')).toBeTruthy();
   });
 
+  it('accepts a hint the RP encrypted to the OP\'s published encryption key, and refuses one to another key', async () => {
+    const { agent, idToken } = await passwordSession(alice);
+    const jwks = (await request(op.app).get('/jwks')).body as { keys: Array<Record<string, unknown>> };
+    const opKey = jwks.keys.find((key) => key.use === 'enc');
+    expect(opKey).toMatchObject({ alg: 'RSA-OAEP-256', kty: 'RSA' });
+    expect(opKey).not.toHaveProperty('d');
+    const encrypted = await encryptJwt(idToken, opKey!, { alg: 'RSA-OAEP-256', enc: 'A256GCM' });
+    const res = await agent.get('/authorize').query(authorizeQuery(client, { prompt: 'none', id_token_hint: encrypted }).query);
+    expect(redirectParams(res.headers.location as string).get('code')).toBeTruthy();
+
+    const stranger = await generateEncryptionKey('RSA-OAEP-256');
+    const wrong = await encryptJwt(idToken, stranger.publicJwk, { alg: 'RSA-OAEP-256', enc: 'A256GCM' });
+    const refused = await agent.get('/authorize').query(authorizeQuery(client, { id_token_hint: wrong }).query);
+    expect(redirectParams(refused.headers.location as string).get('error')).toBe('invalid_request');
+  });
+
   it('refuses a hint signed by a key the OP never had with invalid_request', async () => {
     const foreign = await KeySet.load([await generateSigningKey('RS256')]);
     const hint = await foreign.sign({ iss: ISSUER, sub: alice.id, aud: client.id, exp: 9_999_999_999, iat: 1 });
@@ -195,6 +212,6 @@ describe('id_token_hint', () => {
 });
 
 it('advertises the levels in discovery', async () => {
-  const metadata = (await (await import('supertest')).default(op.app).get('/.well-known/openid-configuration')).body;
+  const metadata = (await request(op.app).get('/.well-known/openid-configuration')).body;
   expect(metadata.acr_values_supported).toEqual([PWD, MFA]);
 });

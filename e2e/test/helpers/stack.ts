@@ -1,16 +1,28 @@
 import { ensureDatabase, getFreePort, withDatabase } from '@oidc-ref/dev-postgres';
 import { startStack, type Stack } from '@oidc-ref/stack';
 
+/** The demo RP's client secret at the OP in every e2e stack (client `demo-rp`). */
+export const RP_CLIENT_SECRET = 'e2e-secret-0123456789abcdef0123456789';
+
+export interface TestStackOptions {
+  /**
+   * Extra environment for the apps, e.g. `{ OP_ID_TOKEN_TTL_SECONDS: '1' }`. The stack's
+   * processes inherit this process's environment, so it is set only while they start.
+   */
+  env?: Record<string, string>;
+}
+
 /**
  * Both apps as real processes on free ports, each on a fresh database on the run's Postgres
  * server (TEST_DATABASE_URL: the embedded one jest's globalSetup started, or one you name).
  * Output is kept and printed only when a start fails.
  */
-export async function startTestStack(): Promise<Stack> {
+export async function startTestStack(options: TestStackOptions = {}): Promise<Stack> {
   const [opPort, rpPort, pgPort] = [await getFreePort(), await getFreePort(), await getFreePort()];
   const lines: string[] = [];
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set: run through jest (globalSetup starts Postgres)');
+  const restoreEnv = overrideEnv(options.env ?? {});
   try {
     return await startStack({
       opPort,
@@ -19,7 +31,7 @@ export async function startTestStack(): Promise<Stack> {
       rpBaseUrl: `http://127.0.0.1:${rpPort}`,
       postgres: { port: pgPort },
       uniqueDatabaseNames: true,
-      rpClientSecret: 'e2e-secret-0123456789abcdef0123456789',
+      rpClientSecret: RP_CLIENT_SECRET,
       logLevel: 'warn',
       log: (source, line) => lines.push(`${source}: ${line}`),
       ...(await databasesOn(serverUrl)),
@@ -27,7 +39,22 @@ export async function startTestStack(): Promise<Stack> {
   } catch (err) {
     console.error(lines.join('\n'));
     throw err;
+  } finally {
+    restoreEnv();
   }
+}
+
+/** Sets variables in process.env (which the stack's children inherit); returns the undo. */
+function overrideEnv(env: Record<string, string>): () => void {
+  const target = process.env;
+  const previous = Object.entries(env).map(([name]) => [name, target[name]] as const);
+  Object.assign(target, env);
+  return () => {
+    for (const [name, value] of previous) {
+      if (value === undefined) delete target[name];
+      else target[name] = value;
+    }
+  };
 }
 
 async function databasesOn(serverUrl: string) {

@@ -6,8 +6,9 @@
 export class Browser {
   private readonly jar = new Map<string, Map<string, string>>();
 
-  async get(url: string): Promise<Response> {
-    return this.request(url, { method: 'GET' });
+  /** GET with the jar's cookies; `headers` may override the default `accept` (HTML), e.g. for a JSON API. */
+  async get(url: string, options: { headers?: Record<string, string> } = {}): Promise<Response> {
+    return this.request(url, { method: 'GET', ...(options.headers && { headers: options.headers }) });
   }
 
   async postForm(url: string, form: Record<string, string>): Promise<Response> {
@@ -42,7 +43,7 @@ export class Browser {
     if (cookies && cookies.size > 0) {
       headers.set('cookie', [...cookies].map(([name, value]) => `${name}=${value}`).join('; '));
     }
-    headers.set('accept', 'text/html,application/xhtml+xml');
+    if (!headers.has('accept')) headers.set('accept', 'text/html,application/xhtml+xml');
     const response = await fetch(url, { ...init, headers, redirect: 'manual' });
     this.store(hostname, response.headers.getSetCookie());
     return response;

@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { OpConfig } from './config.js';
 import { errorHandler, notFound } from './errors.js';
 import type { Logger } from './logger.js';
+import { answerBeforeExpress } from './middleware/before-express.js';
 import type { Repositories } from './repositories/index.js';
 import { authorizeRoute } from './routes/authorize.js';
 import { discoveryRoute } from './routes/discovery.js';
@@ -10,7 +11,9 @@ import { healthRoutes } from './routes/health.js';
 import { interactionRoutes } from './routes/interaction.js';
 import { jwksRoute } from './routes/jwks.js';
 import { registrationRoutes } from './routes/registration.js';
-import { tokenRoute } from './routes/token.js';
+import { introspectionRoute } from './routes/introspection.js';
+import { revocationRoute } from './routes/revocation.js';
+import { tokenEndpoint } from './routes/token.js';
 import { userinfoRoute } from './routes/userinfo.js';
 import { authorizationFlow, type AuthorizationFlow } from './services/authorization-flow.js';
 import { browserSessions, type BrowserSessions } from './services/browser-session.js';
@@ -59,6 +62,13 @@ export function createApp(input: CreateAppInput): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // JSON endpoints first, lean: they set their own headers (no helmet, no HTML routes to walk).
+  const token = tokenEndpoint(deps);
+  app.use(token.router);
+  app.use(introspectionRoute(deps));
+  app.use(revocationRoute(deps));
+  // POST /token, the hot path of every grant, is answered before Express's per-request setup.
+  answerBeforeExpress(app, [token.answer]);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -81,7 +91,6 @@ export function createApp(input: CreateAppInput): Express {
   app.use(jwksRoute(deps));
   app.use(authorizeRoute(deps));
   app.use(interactionRoutes(deps));
-  app.use(tokenRoute(deps));
   app.use(userinfoRoute(deps));
   app.use(registrationRoutes(deps));
   app.use(notFound);

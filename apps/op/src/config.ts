@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SIGNING_ALGS, type SigningAlg } from '@oidc-ref/crypto';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -23,6 +24,10 @@ const ConfigSchema = z.object({
   OP_REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 24 * 3600),
   OP_REGISTRATION: z.enum(['open', 'initial_access_token', 'disabled']).default('initial_access_token'),
   OP_REGISTRATION_INITIAL_ACCESS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  OP_JWT_ACCESS_TOKEN_TTL_SECONDS: seconds(600),
+  OP_ACCESS_TOKEN_SIGNING_ALG: z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]).default('ES256'),
+  OP_ACCESS_TOKEN_AUDIENCE: z.string().min(1).optional(),
+  OP_CLIENT_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
 });
 
 export interface OpConfig {
@@ -40,7 +45,20 @@ export interface OpConfig {
     readonly accessToken: number;
     readonly idToken: number;
     readonly refreshToken: number;
+    /** RFC 9068 JWT access tokens (client_credentials by default; user grants per client). */
+    readonly jwtAccessToken: number;
   };
+  /** RFC 9068 JWT access tokens: signed with the OP's active key of `signingAlg`; `aud` is `audience`. */
+  readonly accessTokens: {
+    readonly signingAlg: SigningAlg;
+    /** The default resource indicator (RFC 9068 §3): `OP_ACCESS_TOKEN_AUDIENCE`, else the issuer. */
+    readonly audience: string;
+  };
+  /**
+   * Seconds a client read from the database is reused by this process (0: no cache). A change
+   * made through another process is seen here after at most this long.
+   */
+  readonly clientCacheTtlSeconds: number;
   /**
    * Dynamic client registration (RFC 7591): `open` to anyone (demo), `initial_access_token`
    * (the default) only with the configured bearer token, or `disabled`. Without a token
@@ -78,7 +96,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accessToken: c.OP_ACCESS_TOKEN_TTL_SECONDS,
       idToken: c.OP_ID_TOKEN_TTL_SECONDS,
       refreshToken: c.OP_REFRESH_TOKEN_TTL_SECONDS,
+      jwtAccessToken: c.OP_JWT_ACCESS_TOKEN_TTL_SECONDS,
     }),
+    accessTokens: Object.freeze({
+      signingAlg: c.OP_ACCESS_TOKEN_SIGNING_ALG,
+      audience: c.OP_ACCESS_TOKEN_AUDIENCE ?? c.OP_ISSUER,
+    }),
+    clientCacheTtlSeconds: c.OP_CLIENT_CACHE_TTL_SECONDS,
     registration: Object.freeze({
       mode: c.OP_REGISTRATION,
       ...(c.OP_REGISTRATION_INITIAL_ACCESS_TOKEN !== undefined && { initialAccessToken: c.OP_REGISTRATION_INITIAL_ACCESS_TOKEN }),

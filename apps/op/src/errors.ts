@@ -47,6 +47,7 @@ export class AccountSelectionRequired extends E('account_selection_required') {}
 export class UnmetAuthenticationRequirements extends E('unmet_authentication_requirements') {}
 export class RegistrationNotSupported extends E('registration_not_supported') {}
 export class TemporarilyUnavailable extends E('temporarily_unavailable', 503) {}
+export class UnsupportedTokenType extends E('unsupported_token_type') {}
 
 /**
  * An error shown to the user as a page and never redirected to the client: the client or its
@@ -69,31 +70,51 @@ function wantsHtml(req: Parameters<RequestHandler>[0]): boolean {
     req.accepts(['json', 'html']) === 'html' &&
     !req.path.startsWith('/token') &&
     !req.path.startsWith('/userinfo') &&
+    !req.path.startsWith('/introspect') &&
+    !req.path.startsWith('/revoke') &&
     // RFC 7591: registration errors are JSON, whatever the Accept header says.
     !req.path.startsWith('/register')
   );
 }
 
+/**
+ * What to answer for anything a handler threw, logged the app's one way: a known OAuth error as
+ * it is (its `detail` logged at info), a client-side HTTP error of body parsing (malformed or
+ * too large) as `invalid_request`, anything else as a generic `server_error` with its cause
+ * logged at error. Used by {@link errorHandler} and by the token endpoint, which answers
+ * without Express (routes/token.ts).
+ */
+export function toOAuthError(rawError: unknown, logger: Logger, request: { method: string; path: string }): OAuthError {
+  if (rawError instanceof OAuthError) {
+    if (rawError.detail !== undefined) logger.info({ err: rawError.detail, code: rawError.error }, 'request rejected');
+    return rawError;
+  }
+  if (isClientHttpError(rawError)) {
+    // body-parser and friends: malformed bodies, wrong content types, too large.
+    return new InvalidRequest(rawError.expose ? rawError.message : 'the request could not be parsed');
+  }
+  logger.error({ err: rawError, method: request.method, path: request.path }, 'unexpected error');
+  return new ServerError('an unexpected error occurred');
+}
+
+/**
+ * RFC 6749 §5.2: an `invalid_client` 401 carries a Basic challenge when the client tried the
+ * Authorization header (the scheme it used), and only then.
+ */
+export function basicChallenge(err: OAuthError, authorization: string | undefined): string | undefined {
+  return err.error === 'invalid_client' && err.status === 401 && /^basic(\s|$)/i.test(authorization ?? '')
+    ? 'Basic realm="token"'
+    : undefined;
+}
+
 /** The app's one error middleware. Unknown errors become a generic `server_error`. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (rawError, req, res, _next) => {
-    let err: OAuthError;
-    if (rawError instanceof OAuthError) {
-      err = rawError;
-      if (err.detail !== undefined) logger.info({ err: err.detail, code: err.error }, 'request rejected');
-    } else if (isClientHttpError(rawError)) {
-      // body-parser and friends: malformed bodies, wrong content types, too large.
-      err = new InvalidRequest(rawError.expose ? rawError.message : 'the request could not be parsed');
-    } else {
-      logger.error({ err: rawError, method: req.method, path: req.path }, 'unexpected error');
-      err = new ServerError('an unexpected error occurred');
-    }
+    const err = toOAuthError(rawError, logger, req);
     if (res.headersSent) return;
     res.status(err.status);
-    // RFC 6749 §5.2: the Basic challenge answers a client that tried the Authorization header.
-    if (err.error === 'invalid_client' && err.status === 401 && /^basic(\s|$)/i.test(req.headers.authorization ?? '')) {
-      res.set('WWW-Authenticate', 'Basic realm="token"');
-    }
+    const challenge = basicChallenge(err, req.headers.authorization);
+    if (challenge !== undefined) res.set('WWW-Authenticate', challenge);
     if (err instanceof RenderedError || wantsHtml(req)) {
       res.type('html').send(errorPage(err));
     } else {

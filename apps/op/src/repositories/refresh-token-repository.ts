@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { sqlJson, sqlRow, sqlText, sqlTextArray, sqlTimestamp, type SqlRow } from './token-rows.js';
+import { sqlJson, sqlRow, sqlText, sqlTextArray, sqlTimestamp, utcTimestampText, type SqlRow } from './token-rows.js';
 
 export interface RefreshTokenRecord {
   /** SHA-256 of the token value. */
@@ -22,12 +22,18 @@ export interface RefreshTokenRecord {
   expiresAt: Date;
   consumedAt: Date | null;
   revokedAt: Date | null;
+  /** When it was issued (`iat` at introspection). */
+  createdAt: Date;
 }
 
-export type NewRefreshToken = Omit<RefreshTokenRecord, 'consumedAt' | 'revokedAt' | 'claims'> & { claims?: object | null };
+export type NewRefreshToken = Omit<RefreshTokenRecord, 'consumedAt' | 'revokedAt' | 'claims' | 'createdAt'> & {
+  claims?: object | null;
+  /** When it was issued (the request's time); default: now. */
+  createdAt?: Date;
+};
 
 /** The `refresh_tokens` row of a new token, for hand-written INSERTs. */
-export function refreshTokenRow(token: NewRefreshToken, createdAt = new Date()): SqlRow {
+export function refreshTokenRow(token: NewRefreshToken, createdAt = token.createdAt ?? new Date()): SqlRow {
   return sqlRow([
     ['id', sqlText(token.id)],
     ['family_id', sqlText(token.familyId)],
@@ -45,6 +51,41 @@ export function refreshTokenRow(token: NewRefreshToken, createdAt = new Date()):
   ]);
 }
 
+/** The same row for raw `pg` statements (see `ACCESS_TOKEN_COLUMNS`). */
+export const REFRESH_TOKEN_COLUMNS = [
+  ['id', 'text'],
+  ['family_id', 'text'],
+  ['client_id', 'text'],
+  ['user_id', 'text'],
+  ['session_id', 'text'],
+  ['scope', 'text'],
+  ['auth_time', 'timestamp(3)'],
+  ['acr', 'text'],
+  ['amr', 'text[]'],
+  ['nonce', 'text'],
+  ['claims', 'jsonb'],
+  ['expires_at', 'timestamp(3)'],
+  ['created_at', 'timestamp(3)'],
+] as const;
+
+export function refreshTokenValues(token: NewRefreshToken, createdAt = token.createdAt ?? new Date()): unknown[] {
+  return [
+    token.id,
+    token.familyId,
+    token.clientId,
+    token.userId,
+    token.sessionId,
+    token.scope,
+    utcTimestampText(token.authTime),
+    token.acr,
+    token.amr,
+    token.nonce,
+    token.claims == null ? null : JSON.stringify(token.claims),
+    utcTimestampText(token.expiresAt),
+    utcTimestampText(createdAt),
+  ];
+}
+
 const select = {
   id: true,
   familyId: true,
@@ -60,6 +101,7 @@ const select = {
   expiresAt: true,
   consumedAt: true,
   revokedAt: true,
+  createdAt: true,
 } as const;
 
 /** Reads of refresh tokens; the writes that go with other tokens are in grant-repository.ts. */

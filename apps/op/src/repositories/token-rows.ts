@@ -32,3 +32,18 @@ export function sqlRow(fields: Array<[column: string, value: Prisma.Sql]>): SqlR
     values: Prisma.join(fields.map(([, value]) => value)),
   };
 }
+
+/**
+ * Raw `pg` statements (hot paths only: the client lookup and the code exchange). Each is a
+ * *named* prepared statement, parsed and planned once per connection (run with `sqlQuery`
+ * from db/client.ts). Times are `timestamp(3)` columns holding UTC wall time (as Prisma writes
+ * them): they are sent as UTC text and read back as UTC, whatever the process's time zone.
+ */
+export interface SqlStatement {
+  name: string;
+  text: string;
+}
+
+/** A `Date` as the UTC text of a `timestamp(3)` column; null stays null. */
+export const utcTimestampText = (value: Date | null): string | null =>
+  value === null ? null : value.toISOString().slice(0, 23).replace('T', ' ');

@@ -15,6 +15,7 @@ import {
   USERINFO_SIGNING_ALGS,
 } from '../services/client-jose.js';
 import { registrationEnabled } from '../services/client-registration.js';
+import { INTROSPECTION_SIGNING_ALGS } from '../services/introspect-token.js';
 import { ADVERTISED_GRANT_TYPES } from './grants/index.js';
 
 /**
@@ -31,6 +32,8 @@ export function discoveryMetadata(
     token_endpoint: `${issuer}/token`,
     userinfo_endpoint: `${issuer}/userinfo`,
     jwks_uri: `${issuer}/jwks`,
+    introspection_endpoint: `${issuer}/introspect`,
+    revocation_endpoint: `${issuer}/revoke`,
     ...(options.registrationEndpoint === true && { registration_endpoint: `${issuer}/register` }),
     scopes_supported: [...SUPPORTED_SCOPES],
     response_types_supported: [...SUPPORTED_RESPONSE_TYPES],
@@ -45,6 +48,14 @@ export function discoveryMetadata(
     userinfo_encryption_enc_values_supported: [...CLIENT_ENCRYPTION_ENCS],
     token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
     token_endpoint_auth_signing_alg_values_supported: [...TOKEN_ENDPOINT_AUTH_SIGNING_ALGS],
+    // Introspection: confidential clients only; revocation: public clients too (RFC 7009 §2.1).
+    introspection_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS.filter((method) => method !== 'none'),
+    introspection_endpoint_auth_signing_alg_values_supported: [...TOKEN_ENDPOINT_AUTH_SIGNING_ALGS],
+    introspection_signing_alg_values_supported: [...INTROSPECTION_SIGNING_ALGS],
+    introspection_encryption_alg_values_supported: [...CLIENT_ENCRYPTION_ALGS],
+    introspection_encryption_enc_values_supported: [...CLIENT_ENCRYPTION_ENCS],
+    revocation_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
+    revocation_endpoint_auth_signing_alg_values_supported: [...TOKEN_ENDPOINT_AUTH_SIGNING_ALGS],
     code_challenge_methods_supported: ['S256'],
     acr_values_supported: [...(options.acrValues ?? DEFAULT_ACR_LEVELS.map((level) => level.acr))],
     claims_supported: [

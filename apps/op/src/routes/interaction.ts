@@ -89,8 +89,10 @@ export function interactionRoutes(deps: AppDeps): Router {
         return;
       }
       if (step.kind === 'authenticate') {
-        const sameUser = user && requiredUserIds(interaction.params).every((id) => id === user.id);
-        res.type('html').send(loginPage({ ...page, email: (sameUser ? user.email : undefined) ?? interaction.params.login_hint }));
+        // Pre-fill the account the request names (id_token_hint, claims sub), else the session's, else login_hint.
+        const [named] = requiredUserIds(interaction.params);
+        const expected = named !== undefined ? await deps.repos.users.findById(named) : user;
+        res.type('html').send(loginPage({ ...page, email: expected?.email ?? interaction.params.login_hint }));
         return;
       }
       if (step.kind === 'enroll' && user) {
@@ -173,8 +175,9 @@ export function interactionRoutes(deps: AppDeps): Router {
     // The step is taken atomically: of two submissions of one code, only one counts.
     if (!check.valid || !(await deps.repos.totp.acceptStep(user.id, check.step))) {
       otpFailures.recordFailure(user.id, now);
-      deps.logger.info({ userId: user.id, clientId: interaction.clientId }, 'one-time code refused');
-      refuse('That code is not valid, or it was already used. Wait for the next code and try again.');
+      const replayed = (await checkTotp(totp.secret, code, { afterStep: null, now })).valid;
+      deps.logger.info({ userId: user.id, clientId: interaction.clientId, replayed }, 'one-time code refused');
+      refuse(replayed ? 'That code was already used. Wait for the next code and try again.' : 'That code is not valid. Check your authenticator app and try again.');
       return;
     }
     await deps.sessions.recordFactor(res, { userId: user.id, method: 'otp', now, interactionId: interaction.id }, session);

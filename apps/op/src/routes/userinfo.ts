@@ -1,8 +1,8 @@
 import express, { Router, type Request, type Response } from 'express';
-import { sha256Base64Url } from '@oidc-ref/crypto';
 import type { AppDeps } from '../app.js';
 import { publicCors } from '../middleware/cors.js';
 import { noStore } from '../middleware/no-store.js';
+import { readAccessToken } from '../services/read-access-token.js';
 import { userinfoClaims } from '../services/user-claims.js';
 import { formatUserinfo } from '../services/userinfo-response.js';
 
@@ -25,7 +25,8 @@ function readBearer(req: Request): { token?: string; error?: string } {
 
 /**
  * The UserInfo endpoint (OIDC Core §5.3): GET and POST, claims by granted scope; plain JSON, or
- * a signed and/or encrypted JWT when the client registered for it (§5.3.2).
+ * a signed and/or encrypted JWT when the client registered for it (§5.3.2). The access token
+ * may be opaque or an RFC 9068 JWT of a user (see services/read-access-token.ts).
  */
 export function userinfoRoute(deps: AppDeps): Router {
   const router = Router();
@@ -41,7 +42,8 @@ export function userinfoRoute(deps: AppDeps): Router {
       res.status(401).json({ error: 'invalid_token', error_description: 'an access token is required' });
       return;
     }
-    const record = await deps.repos.accessTokens.findLive(sha256Base64Url(token), deps.now());
+    // Opaque or RFC 9068 JWT: either must still be live in the database (a JWT by its jti).
+    const record = await readAccessToken(deps, token, deps.now());
     const user = record?.userId ? await deps.repos.users.findById(record.userId) : null;
     if (!record || !user) {
       challenge(res, 'invalid_token', 'the access token is invalid, expired or revoked');

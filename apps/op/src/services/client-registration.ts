@@ -33,6 +33,10 @@ export interface RegistrationPolicy {
   requestObjectSigningAlgs: readonly string[];
   requestObjectEncryptionAlgs: readonly string[];
   requestObjectEncryptionEncs: readonly string[];
+  /** RFC 9701 members; absent: nothing can be registered for them. */
+  introspectionSigningAlgs?: readonly string[];
+  introspectionEncryptionAlgs?: readonly string[];
+  introspectionEncryptionEncs?: readonly string[];
   subjectTypes: readonly string[];
   /** http on loopback hosts for web redirect URIs and service URLs: only for an http (development) issuer. */
   allowInsecureLoopback: boolean;
@@ -55,10 +59,19 @@ const metadataProblem = (description: string): Problem => ({ error: 'invalid_cli
 const redirectProblem = (description: string): Problem => ({ error: 'invalid_redirect_uri', description });
 
 /**
+ * Members only the OP's operator sets (`pnpm client:create`): dropped from a registration
+ * request like the server-assigned ones. `resource_server` lets a client introspect every
+ * client's tokens.
+ */
+const OPERATOR_MEMBERS: ReadonlySet<string> = new Set(['resource_server']);
+
+/**
  * Members the registration endpoint understands; anything else is ignored (RFC 7591 §2).
  * `scope` is not in the shared schema (it is read leniently elsewhere); it is checked here.
  */
-const KNOWN_MEMBERS: ReadonlySet<string> = new Set([...Object.keys(ClientMetadataSchema.shape), 'scope']);
+const KNOWN_MEMBERS: ReadonlySet<string> = new Set(
+  [...Object.keys(ClientMetadataSchema.shape), 'scope'].filter((name) => !OPERATOR_MEMBERS.has(name)),
+);
 
 /** RFC 6749 §3.3 scope-token. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
@@ -101,6 +114,9 @@ export function registrationPolicy(discovery: DiscoveryMetadata): RegistrationPo
     requestObjectSigningAlgs: list('request_object_signing_alg_values_supported'),
     requestObjectEncryptionAlgs: list('request_object_encryption_alg_values_supported'),
     requestObjectEncryptionEncs: list('request_object_encryption_enc_values_supported'),
+    introspectionSigningAlgs: list('introspection_signing_alg_values_supported'),
+    introspectionEncryptionAlgs: list('introspection_encryption_alg_values_supported'),
+    introspectionEncryptionEncs: list('introspection_encryption_enc_values_supported'),
     subjectTypes: list('subject_types_supported'),
     allowInsecureLoopback: discovery.issuer.startsWith('http:'),
   };
@@ -225,7 +241,7 @@ function checkKeys(m: ClientMetadata, policy: RegistrationPolicy): Problem | und
 }
 
 interface AlgFamily {
-  name: 'id_token' | 'userinfo' | 'request_object';
+  name: 'id_token' | 'userinfo' | 'request_object' | 'introspection';
   signed?: string;
   encAlg?: string;
   enc?: string;
@@ -253,6 +269,15 @@ function families(m: ClientMetadata, policy: RegistrationPolicy): AlgFamily[] {
       signingAlgs: policy.userinfoSigningAlgs,
       encryptionAlgs: policy.userinfoEncryptionAlgs,
       encryptionEncs: policy.userinfoEncryptionEncs,
+    },
+    {
+      name: 'introspection',
+      signed: m.introspection_signed_response_alg,
+      encAlg: m.introspection_encrypted_response_alg,
+      enc: m.introspection_encrypted_response_enc,
+      signingAlgs: policy.introspectionSigningAlgs ?? [],
+      encryptionAlgs: policy.introspectionEncryptionAlgs ?? [],
+      encryptionEncs: policy.introspectionEncryptionEncs ?? [],
     },
     {
       name: 'request_object',
@@ -367,6 +392,7 @@ function withDefaults(m: ClientMetadata): ClientMetadata {
   if (result.id_token_encrypted_response_alg !== undefined) result.id_token_encrypted_response_enc ??= DEFAULT_ENC;
   if (result.userinfo_encrypted_response_alg !== undefined) result.userinfo_encrypted_response_enc ??= DEFAULT_ENC;
   if (result.request_object_encryption_alg !== undefined) result.request_object_encryption_enc ??= DEFAULT_ENC;
+  if (result.introspection_encrypted_response_alg !== undefined) result.introspection_encrypted_response_enc ??= DEFAULT_ENC;
   return result;
 }
 

@@ -97,6 +97,7 @@ describe('alice steps up from password to mfa', () => {
     for (let i = 0; i < 5; i++) {
       const wrong = await agent.post(`${url}/otp`).type('form').send({ csrf, code: '000000' });
       expect(wrong.status).toBe(401);
+      expect(wrong.text).toContain('That code is not valid');
     }
     const right = await agent.post(`${url}/otp`).type('form').send({ csrf, code: await codeAt(SECRET) });
     expect(right.status).toBe(401);
@@ -205,6 +206,7 @@ describe('id_token_hint', () => {
     const start = await agent.get('/authorize').query(authorizeQuery(client, { id_token_hint: idToken }).query);
     const url = start.headers.location as string;
     const page = await agent.get(url);
+    expect(page.text).toContain(`value="${alice.email}"`); // the hinted account is pre-filled
     const posted = await agent.post(`${url}/login`).type('form').send({ csrf: csrfFrom(page.text), email: bob.email, password: 'correct horse battery staple' });
     expect(posted.status).toBe(403);
     expect(posted.text).toContain('asked for a different account');

@@ -25,17 +25,19 @@ export async function grantFor(
   op: TestOp,
   client: ClientRecord,
   user: UserRecord,
-  options: { scope?: string; claims?: object; nonce?: string } = {},
+  options: { scope?: string; claims?: object; nonce?: string; acr?: string; amr?: string[] } = {},
 ): Promise<IssuedGrant> {
   const now = op.clock.now;
   const authTime = new Date(Math.floor(now.getTime() / 1000) * 1000 - 30_000);
+  const acr = options.acr ?? 'urn:oidc-ref:acr:pwd';
+  const amr = options.amr ?? ['pwd'];
   const session = await op.repos.sessions.create({
     id: randomUUID(),
     cookieHash: sha256Base64Url(randomToken(32)),
     userId: user.id,
     authTime,
-    acr: 'urn:oidc-ref:acr:pwd',
-    amr: ['pwd'],
+    acr,
+    amr,
     expiresAt: new Date(now.getTime() + op.config.ttl.session * 1000),
     factor: { method: 'pwd', completedAt: authTime },
   });
@@ -53,8 +55,8 @@ export async function grantFor(
     codeChallenge: challenge,
     codeChallengeMethod: 'S256',
     authTime,
-    acr: 'urn:oidc-ref:acr:pwd',
-    amr: ['pwd'],
+    acr,
+    amr,
     maxAgeRequested: false,
     claims: options.claims ?? null,
     expiresAt: new Date(now.getTime() + 60_000),

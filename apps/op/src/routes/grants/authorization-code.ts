@@ -1,7 +1,8 @@
-import { pkceS256Challenge, randomToken, sha256Base64Url, timingSafeEqualString } from '@oidc-ref/crypto';
+import { pkceS256Challenge, sha256Base64Url, timingSafeEqualString } from '@oidc-ref/crypto';
 import type { TokenResponse } from '@oidc-ref/token-schemas';
 import { InvalidGrant } from '../../errors.js';
 import { readStoredClaimsRequest } from '../../services/claims-request.js';
+import { issueAccessToken } from '../../services/issue-access-token.js';
 import { isOffline, issuesRefreshTokens, newRefreshToken } from '../../services/refresh-tokens.js';
 import type { GrantHandler } from './context.js';
 import { mintGrantIdToken } from './id-token.js';
@@ -20,8 +21,10 @@ export const authorizationCodeGrant: GrantHandler = async (deps, client, form) =
   const verifier = requiredParam(form, 'code_verifier');
   const now = deps.now();
 
-  const record = await deps.repos.authorizationCodes.findById(sha256Base64Url(code));
-  if (!record) throw new InvalidGrant('the authorization code is invalid');
+  // The code, its user and the user's organization: one statement.
+  const found = await deps.repos.grants.findCodeWithUser(sha256Base64Url(code));
+  if (!found) throw new InvalidGrant('the authorization code is invalid');
+  const { code: record, user } = found;
   if (record.consumedAt !== null) {
     const revoked = await deps.repos.grants.revokeGrant(record.grantId, now);
     deps.logger.warn({ clientId: client.id, grantId: record.grantId, revoked }, 'authorization code reused: grant revoked');
@@ -35,15 +38,25 @@ export const authorizationCodeGrant: GrantHandler = async (deps, client, form) =
     throw new InvalidGrant('code_verifier does not match the code_challenge');
   }
 
-  const user = await deps.repos.users.findById(record.userId);
   if (!user) throw new InvalidGrant('the user no longer exists');
 
   const claimsRequest = readStoredClaimsRequest(record.claims);
-  const accessToken = randomToken(32);
-  const ttl = deps.config.ttl.accessToken;
+  const accessToken = await issueAccessToken(deps, {
+    client,
+    user,
+    scope: record.scope,
+    grantId: record.grantId,
+    sessionId: record.sessionId,
+    authTime: record.authTime,
+    acr: record.acr,
+    amr: record.amr,
+    claims: claimsRequest?.userinfo ?? null,
+    now,
+  });
   const refresh = issuesRefreshTokens(client)
     ? newRefreshToken({
         familyId: record.grantId,
+        createdAt: now,
         clientId: client.id,
         userId: user.id,
         sessionId: isOffline(record.scope) ? null : record.sessionId,
@@ -59,7 +72,12 @@ export const authorizationCodeGrant: GrantHandler = async (deps, client, form) =
   // Every token is prepared before the code is redeemed: a failure to mint (e.g. a client
   // registered for encryption without a usable key) must not burn the code.
   const scopes = record.scope.split(' ');
-  const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope: record.scope };
+  const response: TokenResponse = {
+    access_token: accessToken.value,
+    token_type: 'Bearer',
+    expires_in: accessToken.expiresIn,
+    scope: record.scope,
+  };
   if (refresh) response.refresh_token = refresh.value;
   // Only an OpenID Connect request (scope openid) gets an ID token (OIDC Core §3.1.3.3).
   if (scopes.includes('openid')) {
@@ -71,30 +89,13 @@ export const authorizationCodeGrant: GrantHandler = async (deps, client, form) =
       acr: record.acr,
       amr: record.amr,
       sid: record.sessionId,
-      accessToken,
+      accessToken: accessToken.value,
       scopes,
       claimsRequest,
       now,
     });
   }
-  const outcome = await deps.repos.grants.redeemCode(
-    record.id,
-    now,
-    {
-      id: sha256Base64Url(accessToken),
-      grantId: record.grantId,
-      clientId: client.id,
-      userId: user.id,
-      sessionId: record.sessionId,
-      scope: record.scope,
-      authTime: record.authTime,
-      acr: record.acr,
-      amr: record.amr,
-      claims: claimsRequest?.userinfo ?? null,
-      expiresAt: new Date(now.getTime() + ttl * 1000),
-    },
-    refresh?.record,
-  );
+  const outcome = await deps.repos.grants.redeemCode(record.id, now, accessToken.record, refresh?.record);
   if (outcome === 'already-used') {
     // Lost a race with a concurrent exchange of the same code: treat as reuse.
     await deps.repos.grants.revokeGrant(record.grantId, now);

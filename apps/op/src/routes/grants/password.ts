@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { randomToken, sha256Base64Url, verifyPassword } from '@oidc-ref/crypto';
+import { verifyPassword } from '@oidc-ref/crypto';
 import type { TokenResponse } from '@oidc-ref/token-schemas';
 import { SUPPORTED_SCOPES } from '../../authorize/checks.js';
 import { InvalidGrant } from '../../errors.js';
 import { ACR_PASSWORD } from '../../services/browser-session.js';
+import { issueAccessToken } from '../../services/issue-access-token.js';
 import { passwordAttemptKey } from '../../services/password-attempts.js';
 import { issuesRefreshTokens, newRefreshToken } from '../../services/refresh-tokens.js';
 import type { GrantHandler } from './context.js';
@@ -45,24 +46,25 @@ export const passwordGrant: GrantHandler = async (deps, client, form) => {
   const grantId = randomUUID();
   const scope = scopes.join(' ');
   const amr = ['pwd'];
-  const accessToken = randomToken(32);
-  const ttl = deps.config.ttl.accessToken;
-  const token = {
-    id: sha256Base64Url(accessToken),
-    grantId,
-    clientId: client.id,
-    userId: user.id,
+  // No OP session exists for this grant: the tokens are bound to none.
+  const accessToken = await issueAccessToken(deps, {
+    client,
+    user,
     scope,
+    grantId,
+    sessionId: null,
     authTime: now,
     acr: ACR_PASSWORD,
     amr,
-    expiresAt: new Date(now.getTime() + ttl * 1000),
-  };
-  const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: ttl };
+    claims: null,
+    now,
+  });
+  const token = accessToken.record;
+  const response: TokenResponse = { access_token: accessToken.value, token_type: 'Bearer', expires_in: accessToken.expiresIn };
   if (issuesRefreshTokens(client)) {
-    // No OP session exists for this grant: the refresh token is bound to none.
     const refresh = newRefreshToken({
       familyId: grantId,
+      createdAt: now,
       clientId: client.id,
       userId: user.id,
       sessionId: null,

@@ -1,7 +1,8 @@
-import { randomToken, sha256Base64Url } from '@oidc-ref/crypto';
+import { sha256Base64Url } from '@oidc-ref/crypto';
 import type { TokenResponse } from '@oidc-ref/token-schemas';
 import { InvalidGrant } from '../../errors.js';
 import { readStoredClaimsRequest } from '../../services/claims-request.js';
+import { issueAccessToken } from '../../services/issue-access-token.js';
 import { newRefreshToken, refreshTokenProblem } from '../../services/refresh-tokens.js';
 import type { GrantHandler } from './context.js';
 import { mintGrantIdToken } from './id-token.js';
@@ -44,10 +45,21 @@ export const refreshTokenGrant: GrantHandler = async (deps, client, form) => {
   }
 
   const claimsRequest = readStoredClaimsRequest(record.claims);
-  const accessToken = randomToken(32);
-  const ttl = deps.config.ttl.accessToken;
+  const accessToken = await issueAccessToken(deps, {
+    client,
+    user,
+    scope: scopes.join(' '),
+    grantId: record.familyId,
+    sessionId: record.sessionId,
+    authTime: record.authTime,
+    acr: record.acr,
+    amr: record.amr,
+    claims: claimsRequest?.userinfo ?? null,
+    now,
+  });
   const successor = newRefreshToken({
     familyId: record.familyId,
+    createdAt: now,
     clientId: record.clientId,
     userId: record.userId,
     sessionId: record.sessionId,
@@ -61,9 +73,9 @@ export const refreshTokenGrant: GrantHandler = async (deps, client, form) => {
   });
   // Prepared before the rotation, so that a failure to mint cannot consume the token.
   const response: TokenResponse = {
-    access_token: accessToken,
+    access_token: accessToken.value,
     token_type: 'Bearer',
-    expires_in: ttl,
+    expires_in: accessToken.expiresIn,
     refresh_token: successor.value,
     scope: scopes.join(' '),
   };
@@ -77,30 +89,13 @@ export const refreshTokenGrant: GrantHandler = async (deps, client, form) => {
       acr: record.acr,
       amr: record.amr,
       ...(session && { sid: session.id }),
-      accessToken,
+      accessToken: accessToken.value,
       scopes,
       claimsRequest,
       now,
     });
   }
-  const outcome = await deps.repos.grants.rotateRefreshToken(
-    record.id,
-    now,
-    {
-      id: sha256Base64Url(accessToken),
-      grantId: record.familyId,
-      clientId: client.id,
-      userId: user.id,
-      sessionId: record.sessionId,
-      scope: scopes.join(' '),
-      authTime: record.authTime,
-      acr: record.acr,
-      amr: record.amr,
-      claims: claimsRequest?.userinfo ?? null,
-      expiresAt: new Date(now.getTime() + ttl * 1000),
-    },
-    successor.record,
-  );
+  const outcome = await deps.repos.grants.rotateRefreshToken(record.id, now, accessToken.record, successor.record);
   if (outcome === 'already-used') {
     // Lost a race with a concurrent use of the same token: indistinguishable from reuse.
     const revoked = await deps.repos.grants.revokeGrant(record.familyId, now);

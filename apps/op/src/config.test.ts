@@ -25,3 +25,23 @@ it('rejects an issuer with a query or fragment, and turns on Secure cookies for 
   expect(() => loadConfig({ OP_ISSUER: 'https://op.test?x=1', OP_DATABASE_URL: 'postgres://h/d' })).toThrow(ConfigError);
   expect(loadConfig({ OP_ISSUER: 'https://op.test', OP_DATABASE_URL: 'postgres://h/d' }).secureCookies).toBe(true);
 });
+
+it('configures JWT access tokens and the client cache, with defaults', () => {
+  const defaults = loadConfig({ OP_ISSUER: 'https://op.test', OP_DATABASE_URL: 'postgres://h/d' });
+  expect(defaults.ttl.jwtAccessToken).toBe(600);
+  expect(defaults.accessTokens).toEqual({ signingAlg: 'ES256', audience: 'https://op.test' });
+  expect(defaults.clientCacheTtlSeconds).toBe(30);
+  const set = loadConfig({
+    OP_DATABASE_URL: 'postgres://h/d',
+    OP_JWT_ACCESS_TOKEN_TTL_SECONDS: '300',
+    OP_ACCESS_TOKEN_SIGNING_ALG: 'RS256',
+    OP_ACCESS_TOKEN_AUDIENCE: 'https://api.example',
+    OP_CLIENT_CACHE_TTL_SECONDS: '0',
+  });
+  expect(set.ttl.jwtAccessToken).toBe(300);
+  expect(set.accessTokens).toEqual({ signingAlg: 'RS256', audience: 'https://api.example' });
+  expect(set.clientCacheTtlSeconds).toBe(0);
+  for (const bad of [{ OP_ACCESS_TOKEN_SIGNING_ALG: 'HS256' }, { OP_ACCESS_TOKEN_SIGNING_ALG: 'none' }, { OP_CLIENT_CACHE_TTL_SECONDS: '-1' }]) {
+    expect(() => loadConfig({ OP_DATABASE_URL: 'postgres://h/d', ...bad })).toThrow(ConfigError);
+  }
+});

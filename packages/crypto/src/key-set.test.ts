@@ -196,6 +196,21 @@ describe('KeySet.sign / verify', () => {
     expect(verify(null, Buffer.from(`${h}.${p}`), publicKey, Buffer.from(s, 'base64url'))).toBe(true);
   });
 
+  it.each(SIGNING_ALGS)('produces %s signatures that jose verifies, byte-identical to jose for the deterministic algorithms', async (alg) => {
+    const { CompactSign, compactVerify, importJWK } = await import('jose');
+    const set = await KeySet.load([keys[alg]]);
+    const token = await set.sign(claims, { typ: 'at+jwt' });
+    const [h = '', p = ''] = token.split('.');
+    const publicKey = await importJWK({ ...keys[alg].publicJwk }, alg);
+    await expect(compactVerify(token, publicKey, { algorithms: [alg] })).resolves.toBeDefined();
+    if (alg === 'RS256' || alg === 'EdDSA') {
+      const privateKey = await importJWK({ ...keys[alg].privateJwk }, alg);
+      const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as { alg: string; kid: string; typ: string };
+      const joseToken = await new CompactSign(Buffer.from(p, 'base64url')).setProtectedHeader(header).sign(privateKey);
+      expect(token).toBe(joseToken);
+    }
+  });
+
   it('rejects a payload that is not a plain object with ERR_JWT_MALFORMED', async () => {
     const set = await KeySet.load([keys.RS256]);
     for (const payload of [null, [], 'x', new Map()]) {

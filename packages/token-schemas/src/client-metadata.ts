@@ -54,6 +54,20 @@ export const ClientMetadataSchema = z.looseObject({
   command_endpoint: url.optional(),
   software_id: z.string().min(1).optional(),
   software_version: z.string().min(1).optional(),
+  /** RFC 9701 §6: JWT introspection responses (signing default RS256 when asked for). */
+  introspection_signed_response_alg: z.string().optional(),
+  introspection_encrypted_response_alg: z.string().optional(),
+  introspection_encrypted_response_enc: z.string().optional(),
+  /**
+   * Extension (oidc-ref OP): the access token format the client receives: `jwt` (RFC 9068) or
+   * `opaque`. Absent: the provider's default per grant.
+   */
+  access_token_format: z.enum(['jwt', 'opaque']).optional(),
+  /**
+   * Extension (oidc-ref OP): the client is a resource server, allowed to introspect tokens of
+   * other clients. Set by the provider's operator; never accepted from dynamic registration.
+   */
+  resource_server: z.boolean().optional(),
 });
 
 export type ClientMetadata = z.infer<typeof ClientMetadataSchema>;

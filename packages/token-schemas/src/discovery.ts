@@ -54,8 +54,16 @@ export const DiscoveryMetadataSchema = z
     authorization_response_iss_parameter_supported: z.boolean().optional(),
     /** RFC 8414 / RFC 7662. */
     introspection_endpoint: HttpUrlSchema.optional(),
+    introspection_endpoint_auth_methods_supported: StringArraySchema.optional(),
+    introspection_endpoint_auth_signing_alg_values_supported: StringArraySchema.optional(),
+    /** RFC 9701 (JWT introspection responses). */
+    introspection_signing_alg_values_supported: StringArraySchema.optional(),
+    introspection_encryption_alg_values_supported: StringArraySchema.optional(),
+    introspection_encryption_enc_values_supported: StringArraySchema.optional(),
     /** RFC 8414 / RFC 7009. */
     revocation_endpoint: HttpUrlSchema.optional(),
+    revocation_endpoint_auth_methods_supported: StringArraySchema.optional(),
+    revocation_endpoint_auth_signing_alg_values_supported: StringArraySchema.optional(),
     /** OIDC RP-Initiated Logout 1.0. */
     end_session_endpoint: HttpUrlSchema.optional(),
     /** OIDC Back-Channel Logout 1.0. */

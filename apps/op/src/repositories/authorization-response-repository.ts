@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import type { NewAccessToken } from './access-token-repository.js';
 
 /** An authorization code to store (only the SHA-256 of its value), with the request's claims. */
 export interface NewAuthorizationCode {
@@ -22,26 +23,6 @@ export interface NewAuthorizationCode {
   expiresAt: Date;
 }
 
-/**
- * An access token issued at the authorization endpoint, stored exactly as the token endpoint
- * stores its own: only the SHA-256 of the value.
- */
-export interface NewFrontChannelAccessToken {
-  /** SHA-256 of the token value. */
-  id: string;
-  grantId: string;
-  clientId: string;
-  userId: string;
-  sessionId: string;
-  scope: string;
-  authTime: Date;
-  acr: string;
-  amr: string[];
-  /** The `userinfo` member of the claims request, or null. */
-  claims: object | null;
-  expiresAt: Date;
-}
-
 /** The writes of one authorization response (code, access token or both), in one transaction. */
 export function authorizationResponseRepository(db: Db) {
   return {
@@ -49,12 +30,12 @@ export function authorizationResponseRepository(db: Db) {
      * Stores what an authorization response hands out. A hybrid response's code and access
      * token share a grant id, so a replayed code revokes the front-channel token too.
      */
-    async store(issued: { code?: NewAuthorizationCode; accessToken?: NewFrontChannelAccessToken }): Promise<void> {
+    async store(issued: { code?: NewAuthorizationCode; accessToken?: NewAccessToken }): Promise<void> {
       const { code, accessToken } = issued;
       await db.$transaction([
         ...(code ? [db.authorizationCode.createMany({ data: [{ ...code, claims: code.claims ?? undefined }] })] : []),
         ...(accessToken
-          ? [db.accessToken.createMany({ data: [{ ...accessToken, claims: accessToken.claims ?? undefined }] })]
+          ? [db.accessToken.createMany({ data: [{ ...accessToken, amr: accessToken.amr ?? [], claims: accessToken.claims ?? undefined }] })]
           : []),
       ]);
     },

@@ -79,8 +79,8 @@ export function introspectionRoute(deps: AppDeps): Router {
       res.json(answer);
     }
   };
-  const postOnly: RequestHandler = (_req, _res, next) => {
-    _res.set('Allow', 'POST');
+  const postOnly: RequestHandler = (_req, res, next) => {
+    res.set('Allow', 'POST');
     next(new OAuthError('invalid_request', 'the introspection endpoint accepts POST only', 405));
   };
 

@@ -91,8 +91,9 @@ export function readTokenForm(req: IncomingMessage): Promise<Record<string, unkn
       }
       chunks.push(chunk);
     });
+    // The client went away mid-body (as body-parser: a 400, nothing logged as unexpected).
     req.on('error', (err) => {
-      if (!failed) reject(err);
+      if (!failed) reject(new InvalidRequest('request aborted', err));
       failed = true;
     });
     req.on('end', () => {

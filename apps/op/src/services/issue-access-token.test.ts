@@ -85,6 +85,7 @@ describe('issueAccessToken', () => {
       amr: ['pwd', 'otp'],
       claims: { email: null },
       expiresAt: new Date(NOW.getTime() + 3600_000),
+      createdAt: NOW,
     });
   });
 
@@ -159,6 +160,7 @@ describe('issueAccessToken', () => {
       amr: [],
       claims: null,
       expiresAt: new Date(NOW.getTime() + 3600_000),
+      createdAt: NOW,
     });
   });
 });

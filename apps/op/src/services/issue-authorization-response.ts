@@ -8,6 +8,7 @@ import type { ClientRecord } from '../repositories/client-repository.js';
 import type { SessionRecord } from '../repositories/session-repository.js';
 import type { AuthenticationResult } from '../authentication/plan.js';
 import { mintIdToken } from './id-token.js';
+import { issueAccessToken } from './issue-access-token.js';
 import { idTokenUserClaims } from './user-claims.js';
 
 export interface IssueAuthorizationResponseInput {
@@ -41,14 +42,28 @@ export async function issueAuthorizationResponse(
   const grantId = randomUUID();
   const scope = params.scopes.join(' ');
   const code = parts.code ? randomToken(32) : undefined;
-  const accessToken = parts.accessToken ? randomToken(32) : undefined;
-  const accessTokenTtl = deps.config.ttl.accessToken;
+  const user = await deps.repos.users.findById(session.userId);
+  if (!user) throw new LoginRequired('the signed-in account no longer exists');
+  // The client's access-token format (opaque or RFC 9068 JWT with acr and auth_time).
+  const issued = parts.accessToken
+    ? await issueAccessToken(deps, {
+        client,
+        user,
+        scope,
+        grantId,
+        sessionId: session.id,
+        authTime: assertion.authTime,
+        acr: assertion.acr,
+        amr: assertion.amr,
+        claims: params.claims?.userinfo ?? null,
+        now,
+      })
+    : undefined;
+  const accessToken = issued?.value;
 
   // Signed before anything is stored: a signing failure leaves no orphan code or token.
   let idToken: string | undefined;
   if (parts.idToken) {
-    const user = await deps.repos.users.findById(session.userId);
-    if (!user) throw new LoginRequired('the signed-in account no longer exists');
     idToken = await mintIdToken(deps, {
       issuer: deps.config.issuer,
       user,
@@ -91,25 +106,15 @@ export async function issueAuthorizationResponse(
         ...auth,
       },
     }),
-    ...(accessToken !== undefined && {
-      accessToken: {
-        id: sha256Base64Url(accessToken),
-        grantId,
-        clientId: client.id,
-        scope,
-        claims: params.claims?.userinfo ?? null,
-        expiresAt: new Date(now.getTime() + accessTokenTtl * 1000),
-        ...auth,
-      },
-    }),
+    ...(issued !== undefined && { accessToken: issued.record }),
   });
 
   return {
     ...(code !== undefined && { code }),
-    ...(accessToken !== undefined && {
-      access_token: accessToken,
+    ...(issued !== undefined && {
+      access_token: issued.value,
       token_type: 'Bearer',
-      expires_in: String(accessTokenTtl),
+      expires_in: String(issued.expiresIn),
       scope,
     }),
     ...(idToken !== undefined && { id_token: idToken }),

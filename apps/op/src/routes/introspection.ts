@@ -1,8 +1,7 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { AppDeps } from '../app.js';
 import { InvalidRequest, OAuthError } from '../errors.js';
-import { authenticateClient } from '../middleware/authenticate-client.js';
-import { assertionReplayGuard } from '../middleware/client-assertion.js';
+import { clientAuthenticatedForm } from '../middleware/client-authenticated-form.js';
 import { jsonApiHeaders } from '../middleware/json-api-headers.js';
 import { authenticationFailed } from '../middleware/read-client-credentials.js';
 import type { ClientRecord } from '../repositories/client-repository.js';
@@ -13,7 +12,7 @@ import {
   mayIntrospect,
   readTokenTypeHint,
 } from '../services/introspect-token.js';
-import { normaliseTokenForm, type TokenForm } from './token-form.js';
+import type { TokenForm } from './token-form.js';
 
 /**
  * The introspection endpoint (RFC 7662, with RFC 9701 JWT responses):
@@ -23,29 +22,7 @@ import { normaliseTokenForm, type TokenForm } from './token-form.js';
  * for servers.
  */
 export function introspectionRoute(deps: AppDeps): Router {
-  const replay = assertionReplayGuard(deps.repos.clientAssertions);
-
-  const parseForm: RequestHandler = (req, _res, next) => {
-    if (!req.is('application/x-www-form-urlencoded')) {
-      next(new InvalidRequest('the introspection request must be application/x-www-form-urlencoded'));
-      return;
-    }
-    next();
-  };
-  const checkForm: RequestHandler = (req, res, next) => {
-    res.locals.form = normaliseTokenForm(req.body);
-    next();
-  };
-  const authenticate: RequestHandler = async (req, res, next) => {
-    res.locals.client = await authenticateClient(req.headers.authorization, res.locals.form as TokenForm, {
-      clients: deps.repos.clients,
-      clientKeys: deps.clientKeys,
-      replay,
-      issuer: deps.config.issuer,
-      now: deps.now(),
-    });
-    next();
-  };
+  const [parseForm, checkForm, authenticate] = clientAuthenticatedForm(deps, 'introspection');
   const checkCaller: RequestHandler = (_req, res, next) => {
     const client = res.locals.client as ClientRecord;
     if (!mayIntrospect(client)) throw authenticationFailed('public clients may not introspect', client.id);

@@ -1,14 +1,13 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { AppDeps } from '../app.js';
 import { InvalidRequest, OAuthError } from '../errors.js';
-import { authenticateClient } from '../middleware/authenticate-client.js';
-import { assertionReplayGuard } from '../middleware/client-assertion.js';
+import { clientAuthenticatedForm } from '../middleware/client-authenticated-form.js';
 import { publicCors } from '../middleware/cors.js';
 import { jsonApiHeaders } from '../middleware/json-api-headers.js';
 import type { ClientRecord } from '../repositories/client-repository.js';
 import { readTokenTypeHint } from '../services/introspect-token.js';
 import { revokeToken } from '../services/revoke-token.js';
-import { normaliseTokenForm, type TokenForm } from './token-form.js';
+import type { TokenForm } from './token-form.js';
 
 /**
  * The revocation endpoint (RFC 7009): [cors, headers, parseForm, checkForm, authenticate, revoke].
@@ -17,29 +16,7 @@ import { normaliseTokenForm, type TokenForm } from './token-form.js';
  * allowed for browser clients (§2.3).
  */
 export function revocationRoute(deps: AppDeps): Router {
-  const replay = assertionReplayGuard(deps.repos.clientAssertions);
-
-  const parseForm: RequestHandler = (req, _res, next) => {
-    if (!req.is('application/x-www-form-urlencoded')) {
-      next(new InvalidRequest('the revocation request must be application/x-www-form-urlencoded'));
-      return;
-    }
-    next();
-  };
-  const checkForm: RequestHandler = (req, res, next) => {
-    res.locals.form = normaliseTokenForm(req.body);
-    next();
-  };
-  const authenticate: RequestHandler = async (req, res, next) => {
-    res.locals.client = await authenticateClient(req.headers.authorization, res.locals.form as TokenForm, {
-      clients: deps.repos.clients,
-      clientKeys: deps.clientKeys,
-      replay,
-      issuer: deps.config.issuer,
-      now: deps.now(),
-    });
-    next();
-  };
+  const [parseForm, checkForm, authenticate] = clientAuthenticatedForm(deps, 'revocation');
   const revoke: RequestHandler = async (_req, res) => {
     const form = res.locals.form as TokenForm;
     const caller = res.locals.client as ClientRecord;

@@ -5,10 +5,7 @@ import { startStack, type Stack } from '@oidc-ref/stack';
 export const RP_CLIENT_SECRET = 'e2e-secret-0123456789abcdef0123456789';
 
 export interface TestStackOptions {
-  /**
-   * Extra environment for the apps, e.g. `{ OP_ID_TOKEN_TTL_SECONDS: '1' }`. The stack's
-   * processes inherit this process's environment, so it is set only while they start.
-   */
+  /** Extra environment for both apps, e.g. `{ OP_ID_TOKEN_TTL_SECONDS: '1' }`. */
   env?: Record<string, string>;
 }
 
@@ -22,7 +19,6 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<St
   const lines: string[] = [];
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set: run through jest (globalSetup starts Postgres)');
-  const restoreEnv = overrideEnv(options.env ?? {});
   try {
     return await startStack({
       opPort,
@@ -34,27 +30,14 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<St
       rpClientSecret: RP_CLIENT_SECRET,
       logLevel: 'warn',
       log: (source, line) => lines.push(`${source}: ${line}`),
+      opEnv: options.env,
+      rpEnv: options.env,
       ...(await databasesOn(serverUrl)),
     });
   } catch (err) {
     console.error(lines.join('\n'));
     throw err;
-  } finally {
-    restoreEnv();
   }
-}
-
-/** Sets variables in process.env (which the stack's children inherit); returns the undo. */
-function overrideEnv(env: Record<string, string>): () => void {
-  const target = process.env;
-  const previous = Object.entries(env).map(([name]) => [name, target[name]] as const);
-  Object.assign(target, env);
-  return () => {
-    for (const [name, value] of previous) {
-      if (value === undefined) delete target[name];
-      else target[name] = value;
-    }
-  };
 }
 
 async function databasesOn(serverUrl: string) {

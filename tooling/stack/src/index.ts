@@ -25,6 +25,10 @@ export interface StackOptions {
   uniqueDatabaseNames?: boolean;
   rpClientSecret: string;
   logLevel?: string;
+  /** Extra environment for the OP process (e.g. `{ OP_ID_TOKEN_TTL_SECONDS: '1' }`). */
+  opEnv?: Record<string, string>;
+  /** Extra environment for the RP process. */
+  rpEnv?: Record<string, string>;
   log: LogLine;
 }
 
@@ -88,6 +92,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         OP_LOG_LEVEL: logLevel,
         // The demo lets anyone register a client (RFC 7591), so evaluators can point their own RP at it.
         OP_REGISTRATION: 'open',
+        ...options.opEnv,
       },
       'op',
       options.log,
@@ -103,6 +108,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         RP_CLIENT_ID: 'demo-rp',
         RP_CLIENT_SECRET: options.rpClientSecret,
         RP_LOG_LEVEL: logLevel,
+        ...options.rpEnv,
       },
       'rp',
       options.log,

@@ -13,6 +13,7 @@ import { accountExportRoute } from './routes/account-export.js';
 import { accountRoute } from './routes/account.js';
 import { apiAccountExportRoute } from './routes/api-account-export.js';
 import { callbackRoute } from './routes/callback.js';
+import { commandsRoute } from './routes/commands.js';
 import type { RouteDeps } from './routes/deps.js';
 import { healthzRoute } from './routes/healthz.js';
 import { homeRoute } from './routes/home.js';
@@ -72,6 +73,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.get('/healthz', ...healthzRoute());
   app.get('/readyz', ...readyzRoute(routeDeps));
+  // OpenID Provider Commands: OP-to-RP calls, authenticated by the signed token only (no session).
+  app.post('/commands/:tenant', ...commandsRoute(routeDeps));
 
   app.use(loadSession(routeDeps));
   app.get('/', ...homeRoute(routeDeps));

@@ -15,6 +15,8 @@ export type AppErrorCode =
   | 'sign_in_failed'
   | 'invalid_csrf'
   | 'tenant_mismatch'
+  | 'account_suspended'
+  | 'account_archived'
   | 'unauthenticated'
   | 'step_up_failed'
   | 'step_up_wrong_user'
@@ -66,6 +68,16 @@ const CATALOGUE: Readonly<Record<AppErrorCode, Entry>> = {
     status: 409,
     title: 'Account belongs to another tenant',
     description: 'This account already exists in a different tenant here, so it cannot sign in to this one.',
+  },
+  account_suspended: {
+    status: 403,
+    title: 'Account suspended',
+    description: 'Your account has been suspended by your organisation, so you cannot sign in here for now. Contact your administrator.',
+  },
+  account_archived: {
+    status: 403,
+    title: 'Account archived',
+    description: 'Your account has been archived by your organisation and can no longer sign in here. Contact your administrator to restore it.',
   },
   unauthenticated: {
     status: 401,

@@ -128,3 +128,6 @@ export function requireAuthentication<Req extends IncomingMessage = IncomingMess
     run(req, res, next).catch(next);
   };
 }
+
+export { commandEndpoint } from './express-commands.js';
+export type { CommandEndpointOptions } from './express-commands.js';

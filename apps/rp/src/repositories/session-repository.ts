@@ -76,3 +76,9 @@ export async function deleteExpiredSessions(db: Db, { now }: { now: Date }): Pro
   const { count } = await db.session.deleteMany({ where: { expiresAt: { lte: now } } });
   return count;
 }
+
+/** Ends every session of an account (invalidate functionality); returns how many ended. */
+export async function deleteSessionsOfAccount(db: Db, { accountId }: { accountId: string }): Promise<number> {
+  const { count } = await db.session.deleteMany({ where: { accountId } });
+  return count;
+}

@@ -49,3 +49,31 @@ export async function setTenantStepUpPolicy(db: Db, { tenantId, policy }: SetTen
     select: { id: true },
   });
 }
+
+/**
+ * The RP tenant bound to `(issuer, externalId)`, created on first sight (a provisioning command
+ * may arrive before anyone of the tenant has signed in). An existing tenant keeps its name.
+ */
+export async function findOrCreateTenant(db: Db, { issuer, externalId }: { issuer: string; externalId: string }): Promise<TenantRecord> {
+  return db.tenant.upsert({
+    where: { issuer_externalId: { issuer, externalId } },
+    create: { issuer, externalId, name: externalId },
+    update: {},
+    select: tenantSelect,
+  });
+}
+
+/** Replaces the OP metadata of the latest `metadata` command. */
+export async function setTenantOpMetadata(db: Db, { tenantId, metadata }: { tenantId: string; metadata: Readonly<Record<string, unknown>> }): Promise<void> {
+  await db.tenant.update({
+    where: { id: tenantId },
+    data: { opMetadata: JSON.parse(JSON.stringify(metadata)) as Prisma.InputJsonObject },
+    select: { id: true },
+  });
+}
+
+/** The OP metadata of the latest `metadata` command, or `null`. */
+export async function findTenantOpMetadata(db: Db, { tenantId }: { tenantId: string }): Promise<unknown> {
+  const row = await db.tenant.findUnique({ where: { id: tenantId }, select: { opMetadata: true } });
+  return row?.opMetadata ?? null;
+}

@@ -123,6 +123,10 @@ export async function completeSignIn(options: CompleteSignInOptions): Promise<Co
         detail: `account ${claims.sub} signed in for tenant ${claims.tenant} but lives in another tenant`,
       });
     }
+    // OpenID Provider Commands: a suspended or archived account cannot sign in (the transaction
+    // rolls back, so nothing of this attempt is kept).
+    if (account.state === 'suspended') throw new AppError('account_suspended', { detail: `account ${claims.sub} is suspended` });
+    if (account.state === 'archived') throw new AppError('account_archived', { detail: `account ${claims.sub} is archived` });
     await createSession(tx, {
       id: sha256Base64Url(cookieValue),
       csrfToken: randomToken(),

@@ -65,6 +65,8 @@ describe('GET /account', () => {
     expect(page).toContain('pwd, otp');
     expect(page).toContain('>suspended<');
     expect(page).not.toContain('<b>Bold</b>');
+    // A suspended account cannot sign in again (OpenID Provider Commands); put frank back.
+    await rp.prisma.account.updateMany({ where: { sub: 'user-frank' }, data: { state: 'active' } });
   });
 
   it("never shows another tenant's account, even with a tampered session row", async () => {

@@ -71,6 +71,8 @@ export interface FakeOp {
   readonly authorizationRequests: ReadonlyArray<RecordedAuthorizationRequest>;
   /** Every token request that reached the token endpoint, successful or not. */
   readonly tokenRequests: ReadonlyArray<{ authorized: boolean; grantType: string | undefined; error?: string }>;
+  /** Signs any claims with this OP's key, header `typ: command+jwt` unless `typ` says otherwise (`null`: none). */
+  signCommandToken(claims: Record<string, unknown>, typ?: string | null): string;
   close(): Promise<void>;
 }
 
@@ -107,8 +109,8 @@ function b64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-function signEs256(key: SigningKey, payload: Record<string, unknown>): string {
-  const input = `${b64url({ alg: 'ES256', typ: 'JWT', kid: key.kid })}.${b64url(payload)}`;
+function signEs256(key: SigningKey, payload: Record<string, unknown>, typ: string | null = 'JWT'): string {
+  const input = `${b64url({ alg: 'ES256', kid: key.kid, ...(typ === null ? {} : { typ }) })}.${b64url(payload)}`;
   const signature = sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
   return `${input}.${signature.toString('base64url')}`;
 }
@@ -271,6 +273,7 @@ export async function startFakeOp(options: StartFakeOpOptions = {}): Promise<Fak
     clientSecret,
     tokenRequests,
     authorizationRequests,
+    signCommandToken: (claims, typ = 'command+jwt') => signEs256(key, claims, typ),
     authorizeError(authorizationUrl, error, errorDescription) {
       const param = receive(authorizationUrl);
       const query = new URLSearchParams({ error, ...(errorDescription ? { error_description: errorDescription } : {}), state: param('state'), iss: issuer });

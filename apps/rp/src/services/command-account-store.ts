@@ -1,0 +1,121 @@
+import { CommandError } from '@oidc-ref/rp-kit';
+import type { AccountStore, CommandContext, StoredAccount } from '@oidc-ref/rp-kit';
+
+import type { PrismaClient } from '../db/client.js';
+import {
+  createCommandAccount,
+  deleteCommandAccount,
+  findCommandAccount,
+  listCommandAccountsPage,
+  updateCommandAccount,
+  type CommandAccountRecord,
+} from '../repositories/command-account-repository.js';
+import { deleteSessionsOfAccount } from '../repositories/session-repository.js';
+import { setTenantOpMetadata } from '../repositories/tenant-repository.js';
+
+export interface CreateCommandAccountStoreOptions {
+  prisma: PrismaClient;
+  /** The RP tenant the command endpoint URL names; every query is scoped to it. */
+  tenantId: string;
+  now?: () => Date;
+}
+
+const PAGE = 500;
+const STATES = new Set(['active', 'suspended', 'archived']);
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** The OP claims the RP keeps: those of the latest activate/maintain, else email and name from sign-in. */
+function retainedClaims(record: CommandAccountRecord): Record<string, unknown> {
+  if (isRecord(record.claims) && isRecord(record.claims['provisioned'])) return record.claims['provisioned'];
+  return { ...(record.email === null ? {} : { email: record.email }), ...(record.name === null ? {} : { name: record.name }) };
+}
+
+function toStored(record: CommandAccountRecord): StoredAccount {
+  const signedIn = isRecord(record.claims) && record.claims['id_token'] !== undefined;
+  return {
+    sub: record.sub,
+    state: (STATES.has(record.state) ? record.state : 'active') as StoredAccount['state'],
+    claims: retainedClaims(record),
+    authenticationProvider: 'op',
+    ...(signedIn ? { lastAccess: Math.floor(record.lastLoginAt.getTime() / 1000) } : {}),
+  };
+}
+
+/**
+ * The RP's identity register for one RP tenant, as rp-kit's `AccountStore`: accounts are found
+ * by `(iss, sub)` **within** the tenant (an account of another tenant reads as unknown),
+ * invalidate ends the account's RP sessions, delete removes the account and its sessions, and
+ * tenant listings page through the table by id so a stream never holds the tenant in memory.
+ */
+export function createCommandAccountStore({ prisma, tenantId, now = () => new Date() }: CreateCommandAccountStoreOptions): AccountStore {
+  const find = (ctx: CommandContext, sub: string) => findCommandAccount(prisma, { tenantId, issuer: ctx.iss, sub });
+  const mustFind = async (ctx: CommandContext, sub: string): Promise<CommandAccountRecord> => {
+    const record = await find(ctx, sub);
+    if (record === null) throw new CommandError(409, 'incompatible_state', undefined, { account_state: 'unknown', sub });
+    return record;
+  };
+
+  return {
+    async get(ctx, sub) {
+      const record = await find(ctx, sub);
+      return record === null ? undefined : toStored(record);
+    },
+    async create(ctx, sub, claims) {
+      const record = await createCommandAccount(prisma, {
+        tenantId,
+        issuer: ctx.iss,
+        sub,
+        email: str(claims['email']),
+        name: str(claims['name']),
+        claims: { provisioned: claims },
+        now: now(),
+      });
+      // (iss, sub) lives in another RP tenant: this tenant must not learn that (digest §9).
+      if (record === null) throw new CommandError(409, 'incompatible_state', undefined, { account_state: 'unknown', sub });
+      return toStored(record);
+    },
+    async update(ctx, sub, change) {
+      const record = await mustFind(ctx, sub);
+      const claims = change.claims === undefined ? undefined : { ...(isRecord(record.claims) ? record.claims : {}), provisioned: change.claims };
+      const updated = await updateCommandAccount(prisma, {
+        tenantId,
+        accountId: record.id,
+        ...(change.state === undefined ? {} : { state: change.state }),
+        ...(change.claims === undefined ? {} : { email: str(change.claims['email']) ?? record.email, name: str(change.claims['name']) ?? record.name, claims }),
+      });
+      if (updated === null) throw new CommandError(409, 'incompatible_state', undefined, { account_state: 'unknown', sub });
+      // rp-kit has already invalidated; ending sessions again after the state change also
+      // catches a sign-in that committed in between (it locked the row before we updated it).
+      if (change.state === 'suspended' || change.state === 'archived') await deleteSessionsOfAccount(prisma, { accountId: record.id });
+      return toStored(updated);
+    },
+    async delete(ctx, sub) {
+      const record = await find(ctx, sub);
+      if (record !== null) await deleteCommandAccount(prisma, { tenantId, accountId: record.id });
+    },
+    async invalidate(ctx, sub) {
+      const record = await find(ctx, sub);
+      if (record !== null) await deleteSessionsOfAccount(prisma, { accountId: record.id });
+    },
+    async *listByTenant(ctx, filter) {
+      let afterId: string | undefined;
+      for (;;) {
+        const page = await listCommandAccountsPage(prisma, {
+          tenantId,
+          issuer: ctx.iss,
+          ...(filter?.states === undefined ? {} : { states: filter.states }),
+          ...(afterId === undefined ? {} : { afterId }),
+          take: PAGE,
+        });
+        for (const record of page) yield toStored(record);
+        if (page.length < PAGE) return;
+        afterId = page.at(-1)?.id;
+      }
+    },
+    async saveMetadata(_ctx, metadata) {
+      await setTenantOpMetadata(prisma, { tenantId, metadata });
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { applyAccountCommand, runTenantCommand } from './commands/apply.js';
+import { CommandError, invalidRequest } from './commands/errors.js';
+import { ACCOUNT_COMMANDS, TENANT_COMMANDS, isStreamingCommand } from './commands/names.js';
+import { writeEvent } from './commands/sse.js';
+import type { AccountStore, CommandContext } from './commands/store.js';
+import { verifyCommandToken } from './commands/verify.js';
+import type { CommandProvider, ReplayStore, VerifiedCommand } from './commands/verify.js';
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** Everything a command endpoint needs, resolved per request (a multi-tenant RP varies all of it). */
+export interface CommandEndpointOptions<Req extends IncomingMessage = IncomingMessage> {
+  /** The absolute URL this request was sent to; the token's `aud` must equal it. */
+  endpointUrl(req: Req): MaybePromise<string>;
+  /** The OP for an `iss` (and this request), or `undefined` → 401 `unrecognized_provider`. */
+  providers(iss: string, req: Req): MaybePromise<CommandProvider | undefined>;
+  replay: ReplayStore;
+  store: AccountStore | ((req: Req) => MaybePromise<AccountStore>);
+  /**
+   * Checks a verified command against the request before it runs, e.g. that `tenant` is the
+   * RP tenant the URL names. Throw a {@link CommandError} to refuse it.
+   */
+  authorize?(command: VerifiedCommand, req: Req): MaybePromise<void>;
+  /** Commands offered to this OP tenant. Default: every draft 02 command. `metadata` is always in. */
+  commandsSupported?(ctx: CommandContext, req: Req): MaybePromise<readonly string[]>;
+  /** Extra members of the `metadata` response (`client_name`, `roles`, `aud_sub_required`, …). */
+  metadataResponse?(ctx: CommandContext, req: Req): MaybePromise<Record<string, unknown>>;
+  /** Called after an `_async` command has been applied and answered 202: send the callback here. */
+  onAsyncResult?(command: Extract<VerifiedCommand, { kind: 'account' }>, body: Record<string, unknown>, req: Req): MaybePromise<void>;
+  now?: () => Date;
+  clockSkewSeconds?: number;
+  /** Largest accepted form body, bytes. Default 64 KiB. */
+  maxBodyBytes?: number;
+}
+
+const ALL_COMMANDS: readonly string[] = [...TENANT_COMMANDS, ...ACCOUNT_COMMANDS, ...ACCOUNT_COMMANDS.map((name) => `${name}_async`)];
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+async function readCommandToken(req: IncomingMessage & { body?: unknown }, maxBytes: number): Promise<unknown> {
+  const { body } = req;
+  if (typeof body === 'object' && body !== null && !Buffer.isBuffer(body)) return (body as Record<string, unknown>)['command_token'];
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') throw invalidRequest('the request must be application/x-www-form-urlencoded');
+  let raw: string;
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    raw = body.toString();
+  } else {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) throw invalidRequest('the request body is too large');
+      chunks.push(chunk);
+    }
+    raw = Buffer.concat(chunks).toString('utf8');
+  }
+  const values = new URLSearchParams(raw).getAll('command_token');
+  if (values.length > 1) throw invalidRequest('command_token must appear once');
+  return values[0];
+}
+
+async function stream(command: Extract<VerifiedCommand, { kind: 'tenant' }>, store: AccountStore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  if (req.httpVersionMajor === 1) res.setHeader('Connection', 'keep-alive');
+  res.flushHeaders();
+  let id = 0;
+  try {
+    for await (const item of runTenantCommand(command.command as Parameters<typeof runTenantCommand>[0], { iss: command.iss, tenant: command.tenant }, store)) {
+      id += 1;
+      await writeEvent(res, { id: String(id), event: item.event, data: item.data });
+    }
+  } catch (err) {
+    if (res.destroyed || res.writableEnded) return;
+    id += 1;
+    await writeEvent(res, { id: String(id), event: 'error', data: { error_description: 'the RP could not finish the command' } }).catch(() => undefined);
+    res.end();
+    throw err;
+  }
+  res.end();
+}
+
+/**
+ * The command endpoint as a Node/Express handler: reads the form's `command_token`, verifies
+ * it ({@link verifyCommandToken}), applies account commands through the store, answers
+ * `metadata`, and streams tenant commands as SSE (`account-state` events, then
+ * `command-complete`). Every answer carries `Cache-Control: no-store`; errors are JSON
+ * `{ error, error_description }`. Resumption is not offered: a `Last-Event-Id` on a stream gets
+ * 404 `last-event-id-unavailable`. Unexpected failures go to `next(err)`.
+ */
+export function commandEndpoint<Req extends IncomingMessage = IncomingMessage>(
+  options: CommandEndpointOptions<Req>,
+): (req: Req, res: ServerResponse, next: (error?: unknown) => void) => void {
+  async function run(req: Req, res: ServerResponse): Promise<void> {
+    const token = await readCommandToken(req, options.maxBodyBytes ?? 65_536);
+    const endpoint = await options.endpointUrl(req);
+    const command = await verifyCommandToken(token, {
+      expectedAudience: endpoint,
+      providers: (iss) => options.providers(iss, req),
+      replay: options.replay,
+      ...(options.now === undefined ? {} : { now: options.now }),
+      ...(options.clockSkewSeconds === undefined ? {} : { clockSkewSeconds: options.clockSkewSeconds }),
+    });
+    await options.authorize?.(command, req);
+    const ctx: CommandContext = { iss: command.iss, tenant: command.tenant };
+    const supported = ['metadata', ...((await options.commandsSupported?.(ctx, req)) ?? ALL_COMMANDS).filter((name) => name !== 'metadata')];
+    const wanted = command.kind === 'account' && command.async ? `${command.command}_async` : command.command;
+    if (command.kind === 'unknown' || !supported.includes(wanted)) throw new CommandError(400, 'unsupported_command', `${command.wireCommand} is not supported`);
+    const store = typeof options.store === 'function' ? await options.store(req) : options.store;
+
+    if (command.kind === 'account') {
+      const result = await applyAccountCommand(command, store);
+      sendJson(res, result.status, result.body);
+      if (command.async) await options.onAsyncResult?.(command, result.body, req);
+      return;
+    }
+    if (command.command === 'metadata') {
+      await store.saveMetadata?.(ctx, command.metadata ?? {}, command.callbackToken);
+      const extra = (await options.metadataResponse?.(ctx, req)) ?? {};
+      sendJson(res, 200, { ...extra, context: ctx, commands_supported: supported, command_endpoint: endpoint, client_id: command.clientId });
+      return;
+    }
+    if (!isStreamingCommand(command.command)) throw new CommandError(400, 'unsupported_command');
+    if (req.headers['last-event-id'] !== undefined) throw new CommandError(404, 'last-event-id-unavailable', 'this RP cannot resume streams');
+    await stream(command, store, req, res);
+  }
+  return function commandEndpointStep(req, res, next) {
+    run(req, res).catch((err: unknown) => {
+      if (err instanceof CommandError && !res.headersSent) {
+        sendJson(res, err.status, err.body);
+        return;
+      }
+      next(err);
+    });
+  };
+}

@@ -5,6 +5,7 @@ import { errorHandler, notFound } from './errors.js';
 import type { Logger } from './logger.js';
 import { answerBeforeExpress } from './middleware/before-express.js';
 import type { Repositories } from './repositories/index.js';
+import { adminRoutes } from './routes/admin/index.js';
 import { authorizeRoute } from './routes/authorize.js';
 import { discoveryRoute } from './routes/discovery.js';
 import { healthRoutes } from './routes/health.js';
@@ -38,6 +39,8 @@ export interface AppDeps {
   flow: AuthorizationFlow;
   /** The clock; tests may freeze it. */
   now: () => Date;
+  /** Called after a command enters the outbox: server.ts wakes the delivery worker. */
+  onCommandEnqueued?: () => void;
   checkDatabase: () => Promise<boolean>;
 }
 
@@ -93,6 +96,7 @@ export function createApp(input: CreateAppInput): Express {
   app.use(interactionRoutes(deps));
   app.use(userinfoRoute(deps));
   app.use(registrationRoutes(deps));
+  app.use(adminRoutes(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -45,3 +45,19 @@ it('configures JWT access tokens and the client cache, with defaults', () => {
     expect(() => loadConfig({ OP_DATABASE_URL: 'postgres://h/d', ...bad })).toThrow(ConfigError);
   }
 });
+
+it('configures the command outbox and the admin API, with defaults', () => {
+  const defaults = loadConfig({ OP_DATABASE_URL: 'postgres://h/d' });
+  expect(defaults.commands).toEqual({ pollMs: 1000, maxAttempts: 10 });
+  expect(defaults.adminToken).toBeUndefined();
+  const set = loadConfig({
+    OP_DATABASE_URL: 'postgres://h/d',
+    OP_COMMANDS_POLL_MS: '250',
+    OP_COMMANDS_MAX_ATTEMPTS: '3',
+    OP_ADMIN_TOKEN: 'a'.repeat(32),
+  });
+  expect(set.commands).toEqual({ pollMs: 250, maxAttempts: 3 });
+  expect(set.adminToken).toBe('a'.repeat(32));
+  expect(() => loadConfig({ OP_DATABASE_URL: 'postgres://h/d', OP_ADMIN_TOKEN: 'a'.repeat(31) })).toThrow(ConfigError);
+  expect(() => loadConfig({ OP_DATABASE_URL: 'postgres://h/d', OP_COMMANDS_MAX_ATTEMPTS: '0' })).toThrow(ConfigError);
+});

@@ -28,6 +28,9 @@ const ConfigSchema = z.object({
   OP_ACCESS_TOKEN_SIGNING_ALG: z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]).default('ES256'),
   OP_ACCESS_TOKEN_AUDIENCE: z.string().min(1).optional(),
   OP_CLIENT_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  OP_COMMANDS_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1000),
+  OP_COMMANDS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  OP_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export interface OpConfig {
@@ -68,6 +71,15 @@ export interface OpConfig {
     readonly mode: 'open' | 'initial_access_token' | 'disabled';
     readonly initialAccessToken?: string;
   };
+  /** OpenID Provider Commands: the outbox worker (see docs/commands.md). */
+  readonly commands: {
+    /** Milliseconds between outbox polls (an enqueue also wakes the worker at once). */
+    readonly pollMs: number;
+    /** Attempts before a retryable delivery (5xx, 408, 429, network) is marked failed. */
+    readonly maxAttempts: number;
+  };
+  /** The bearer token of the admin JSON API (`/admin/*`); without one the admin API answers 404. */
+  readonly adminToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -107,5 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mode: c.OP_REGISTRATION,
       ...(c.OP_REGISTRATION_INITIAL_ACCESS_TOKEN !== undefined && { initialAccessToken: c.OP_REGISTRATION_INITIAL_ACCESS_TOKEN }),
     }),
+    commands: Object.freeze({ pollMs: c.OP_COMMANDS_POLL_MS, maxAttempts: c.OP_COMMANDS_MAX_ATTEMPTS }),
+    ...(c.OP_ADMIN_TOKEN !== undefined && { adminToken: c.OP_ADMIN_TOKEN }),
   });
 }

@@ -73,7 +73,9 @@ function wantsHtml(req: Parameters<RequestHandler>[0]): boolean {
     !req.path.startsWith('/introspect') &&
     !req.path.startsWith('/revoke') &&
     // RFC 7591: registration errors are JSON, whatever the Accept header says.
-    !req.path.startsWith('/register')
+    !req.path.startsWith('/register') &&
+    // The admin JSON API.
+    !req.path.startsWith('/admin')
   );
 }
 

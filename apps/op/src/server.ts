@@ -4,6 +4,7 @@ import { createDb, databaseCheck } from './db/client.js';
 import { createLogger } from './logger.js';
 import { createRepositories } from './repositories/index.js';
 import { createEncryptionKeyService } from './services/encryption-keys.js';
+import { createDeliveryWorker } from './services/commands/delivery-worker.js';
 import { createKeyService } from './services/keys.js';
 
 async function main() {
@@ -19,6 +20,17 @@ async function main() {
   await encryptionKeys.reload();
   const acrLevels = await repos.acrLevels.list();
   if (acrLevels.length === 0) throw new Error('no authentication levels in acr_levels: run the migrations');
+  // The command outbox worker: polls, and is woken at once by every enqueue. Its state is all in
+  // Postgres, so a restart resumes where it stopped; several processes share the outbox.
+  const commandWorker = createDeliveryWorker({
+    deliveries: repos.commandDeliveries,
+    clients: repos.clients,
+    keys,
+    issuer: config.issuer,
+    logger,
+    pollMs: config.commands.pollMs,
+    retry: { maxAttempts: config.commands.maxAttempts },
+  });
   const app = createApp({
     config,
     acrLevels,
@@ -27,15 +39,20 @@ async function main() {
     keys,
     logger,
     checkDatabase: databaseCheck(db),
+    onCommandEnqueued: () => commandWorker.wake(),
   });
   const server = app.listen(config.port, () => {
     logger.info({ issuer: config.issuer, port: config.port }, 'OP listening');
   });
+  commandWorker.start();
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'OP shutting down');
     keys.stop();
     server.close(() => {
-      void db.$disconnect().finally(() => process.exit(0));
+      void commandWorker
+        .stop()
+        .then(() => db.$disconnect())
+        .finally(() => process.exit(0));
     });
     setTimeout(() => process.exit(0), 5000).unref();
   };

@@ -6,6 +6,7 @@ import { accessTokenRepository } from './access-token-repository.js';
 import { authorizationCodeRepository } from './authorization-code-repository.js';
 import { authorizationResponseRepository } from './authorization-response-repository.js';
 import { clientAssertionRepository } from './client-assertion-repository.js';
+import { commandDeliveryRepository } from './command-delivery-repository.js';
 import { clientRepository, type ClientRepositoryOptions } from './client-repository.js';
 import { consentRepository } from './consent-repository.js';
 import { grantRepository } from './grant-repository.js';
@@ -31,6 +32,7 @@ export function createRepositories(db: Db, options: RepositoryOptions = {}) {
     authorizationResponses: authorizationResponseRepository(db),
     clients: clientRepository(db, options.clients),
     clientAssertions: clientAssertionRepository(db),
+    commandDeliveries: commandDeliveryRepository(db),
     consents: consentRepository(db),
     grants: grantRepository(db),
     interactions: interactionRepository(db),

@@ -1,0 +1,162 @@
+import { Prisma } from '../generated/prisma/client.js';
+import type { Db } from '../db/client.js';
+
+export const DELIVERY_STATUSES = ['pending', 'delivering', 'succeeded', 'converged', 'accepted', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** One command for one RP, as the outbox holds it. */
+export interface CommandDeliveryRecord {
+  id: string;
+  clientId: string;
+  command: string;
+  tenant: string;
+  sub: string | null;
+  claims: Record<string, unknown> | null;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastStatus: number | null;
+  lastError: string | null;
+  lastResponse: unknown;
+  createdAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+}
+
+export interface NewCommandDelivery {
+  clientId: string;
+  command: string;
+  tenant: string;
+  sub?: string;
+  claims?: Record<string, unknown>;
+  now: Date;
+}
+
+/** What one attempt ended with: done (a final status), or another try at `nextAttemptAt`. */
+export type AttemptResult =
+  | { status: 'succeeded' | 'converged' | 'accepted' | 'failed'; lastStatus?: number; lastError?: string; lastResponse?: unknown; now: Date }
+  | { status: 'pending'; nextAttemptAt: Date; lastStatus?: number; lastError?: string; lastResponse?: unknown; now: Date };
+
+type Row = Awaited<ReturnType<Db['commandDelivery']['findFirstOrThrow']>>;
+
+function toRecord(row: Row): CommandDeliveryRecord {
+  return {
+    ...row,
+    status: row.status as DeliveryStatus,
+    claims: (row.claims as Record<string, unknown> | null) ?? null,
+    lastResponse: row.lastResponse ?? null,
+  };
+}
+
+const json = (value: unknown) => (value === undefined || value === null ? undefined : (value as object));
+
+/**
+ * The command outbox (`command_deliveries`). Rows are claimed with `FOR UPDATE SKIP LOCKED`, so
+ * any number of OP processes on one database deliver each command once; a claimed row carries a
+ * lease (`next_attempt_at`) after which another worker may take it over (a crashed process).
+ */
+export function commandDeliveryRepository(db: Db) {
+  return {
+    async create(input: NewCommandDelivery): Promise<CommandDeliveryRecord> {
+      const row = await db.commandDelivery.create({
+        data: {
+          clientId: input.clientId,
+          command: input.command,
+          tenant: input.tenant,
+          sub: input.sub ?? null,
+          claims: json(input.claims),
+          status: 'pending',
+          nextAttemptAt: input.now,
+          createdAt: input.now,
+        },
+      });
+      return toRecord(row);
+    },
+
+    /**
+     * The clients a user has signed in at: any consent, authorization code, access token or
+     * refresh token the OP ever recorded for the pair (first-party clients skip consent, so
+     * consents alone would miss them; none of these tables is pruned).
+     */
+    async clientIdsSignedInBy(userId: string): Promise<string[]> {
+      const rows = await db.$queryRaw<{ client_id: string }[]>`
+        SELECT "client_id" FROM "consents" WHERE "user_id" = ${userId}
+        UNION SELECT "client_id" FROM "authorization_codes" WHERE "user_id" = ${userId}
+        UNION SELECT "client_id" FROM "access_tokens" WHERE "user_id" = ${userId}
+        UNION SELECT "client_id" FROM "refresh_tokens" WHERE "user_id" = ${userId}
+        ORDER BY "client_id"`;
+      return rows.map((row) => row.client_id);
+    },
+
+    async findById(id: string): Promise<CommandDeliveryRecord | null> {
+      const row = await db.commandDelivery.findUnique({ where: { id } });
+      return row ? toRecord(row) : null;
+    },
+
+    /** Newest first. */
+    async list(options: { clientId?: string; limit: number }): Promise<CommandDeliveryRecord[]> {
+      const rows = await db.commandDelivery.findMany({
+        where: options.clientId === undefined ? {} : { clientId: options.clientId },
+        orderBy: { createdAt: 'desc' },
+        take: options.limit,
+      });
+      return rows.map(toRecord);
+    },
+
+    /**
+     * Claims up to `limit` due rows (pending and due, or delivering with an expired lease): marks
+     * them `delivering`, counts the attempt and sets the lease to `leaseUntil`. Rows another
+     * transaction holds are skipped, never waited for.
+     */
+    async claimDue(options: { now: Date; leaseUntil: Date; limit: number }): Promise<CommandDeliveryRecord[]> {
+      return db.$transaction(async (tx) => {
+        const due = await tx.$queryRaw<{ id: string }[]>`
+          SELECT "id" FROM "command_deliveries"
+          WHERE "status" IN ('pending', 'delivering')
+            AND "next_attempt_at" <= (${options.now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+          ORDER BY "next_attempt_at"
+          LIMIT ${options.limit}
+          FOR UPDATE SKIP LOCKED`;
+        if (due.length === 0) return [];
+        const ids = due.map((row) => row.id);
+        await tx.commandDelivery.updateMany({
+          where: { id: { in: ids } },
+          data: { status: 'delivering', attempts: { increment: 1 }, nextAttemptAt: options.leaseUntil, updatedAt: options.now },
+        });
+        const rows = await tx.commandDelivery.findMany({ where: { id: { in: ids } }, orderBy: { nextAttemptAt: 'asc' } });
+        return rows.map(toRecord);
+      });
+    },
+
+    /**
+     * Records an attempt's result, fenced on the attempt number: a worker whose lease expired
+     * and whose row was taken over cannot overwrite the newer attempt. False when fenced off.
+     */
+    async recordAttempt(id: string, attempt: number, result: AttemptResult): Promise<boolean> {
+      const done = result.status !== 'pending';
+      const { count } = await db.commandDelivery.updateMany({
+        where: { id, status: 'delivering', attempts: attempt },
+        data: {
+          status: result.status,
+          lastStatus: result.lastStatus ?? null,
+          lastError: result.lastError ?? null,
+          lastResponse: json(result.lastResponse) ?? Prisma.DbNull,
+          ...(done && { completedAt: result.now }),
+          ...(!done && { nextAttemptAt: result.nextAttemptAt }),
+          updatedAt: result.now,
+        },
+      });
+      return count === 1;
+    },
+
+    /** Extends the lease of a row still being delivered (a long stream); false when fenced off. */
+    async extendLease(id: string, attempt: number, until: Date): Promise<boolean> {
+      const { count } = await db.commandDelivery.updateMany({
+        where: { id, status: 'delivering', attempts: attempt },
+        data: { nextAttemptAt: until },
+      });
+      return count === 1;
+    },
+  };
+}
+export type CommandDeliveryRepository = ReturnType<typeof commandDeliveryRepository>;

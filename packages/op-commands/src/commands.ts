@@ -1,46 +1,26 @@
-/** Account lifecycle commands of OpenID Provider Commands draft 02 (§2, §5). */
-export const ACCOUNT_COMMANDS = [
-  'activate',
-  'maintain',
-  'suspend',
-  'reactivate',
-  'archive',
-  'restore',
-  'delete',
-  'invalidate',
-  'audit',
-  'migrate',
-] as const;
-export type AccountCommand = (typeof ACCOUNT_COMMANDS)[number];
+import {
+  ACCOUNT_COMMANDS,
+  DRAFT_00_ALIASES as ALIASES,
+  type AccountCommand,
+  type AccountState,
+  type TenantCommand,
+} from '@oidc-ref/token-schemas';
+
+// The vocabulary lives in @oidc-ref/token-schemas (shared with the RP side); re-exported here.
+export { ACCOUNT_COMMANDS, STREAMING_COMMANDS, TENANT_COMMANDS, isStreamingCommand, isTenantCommand } from '@oidc-ref/token-schemas';
+export type { AccountCommand, AccountState, TenantCommand } from '@oidc-ref/token-schemas';
+
 /** Every account command also exists with `_async` appended (§5.2). */
 export type AsyncAccountCommand = `${AccountCommand}_async`;
 
-/** Tenant commands (§6): `metadata` answers JSON, the others stream Server-Sent Events. */
-export const TENANT_COMMANDS = ['metadata', 'audit_tenant', 'suspend_tenant', 'archive_tenant', 'delete_tenant', 'invalidate_tenant'] as const;
-export type TenantCommand = (typeof TENANT_COMMANDS)[number];
-export const STREAMING_COMMANDS: readonly TenantCommand[] = ['audit_tenant', 'suspend_tenant', 'archive_tenant', 'delete_tenant', 'invalidate_tenant'];
-
 export type CommandName = AccountCommand | AsyncAccountCommand | TenantCommand;
 
-export type AccountState = 'unknown' | 'active' | 'suspended' | 'archived';
-
 /** Draft 00 names an RP may still send back in `commands_supported` (§13). */
-export const DRAFT_00_ALIASES: Readonly<Record<string, CommandName>> = Object.freeze({
-  unauthorize: 'invalidate',
-  unauthorize_tenant: 'invalidate_tenant',
-});
+export const DRAFT_00_ALIASES = ALIASES as Readonly<Record<string, CommandName>>;
 
 export function isAccountCommand(name: string): name is AccountCommand | AsyncAccountCommand {
   const base = name.endsWith('_async') ? name.slice(0, -'_async'.length) : name;
   return (ACCOUNT_COMMANDS as readonly string[]).includes(base);
-}
-
-export function isTenantCommand(name: string): name is TenantCommand {
-  return (TENANT_COMMANDS as readonly string[]).includes(name);
-}
-
-export function isStreamingCommand(name: string): boolean {
-  return (STREAMING_COMMANDS as readonly string[]).includes(name);
 }
 
 /** The command without its `_async` suffix. */

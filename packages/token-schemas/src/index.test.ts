@@ -4,7 +4,13 @@ describe('public surface', () => {
   it('exports exactly the documented runtime values', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
+        'ACCOUNT_COMMANDS',
         'AddressClaimSchema',
+        'DRAFT_00_ALIASES',
+        'STREAMING_COMMANDS',
+        'TENANT_COMMANDS',
+        'isStreamingCommand',
+        'isTenantCommand',
         'ClientMetadataSchema',
         'normalizeClientMetadata',
         'DiscoveryMetadataSchema',

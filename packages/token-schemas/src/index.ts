@@ -10,3 +10,12 @@ export { AddressClaimSchema, UserInfoResponseSchema } from './userinfo.js';
 export type { AddressClaim, UserInfoResponse } from './userinfo.js';
 export { ClientMetadataSchema, normalizeClientMetadata } from './client-metadata.js';
 export type { ClientMetadata, ClientMetadataInput } from './client-metadata.js';
+export {
+  ACCOUNT_COMMANDS,
+  DRAFT_00_ALIASES,
+  STREAMING_COMMANDS,
+  TENANT_COMMANDS,
+  isStreamingCommand,
+  isTenantCommand,
+} from './commands.js';
+export type { AccountCommand, AccountState, StreamingCommand, TenantCommand } from './commands.js';

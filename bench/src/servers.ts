@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { applyMigrations, ensureDatabase, getFreePort, startEmbeddedPostgres, type RunningPostgres } from '@oidc-ref/dev-postgres';
-import { runNode, startNode, waitUntilReady, type ChildService, type Log } from './processes.js';
+import { runNode, startNode, waitUntilReady, type LogLine as Log, type Service as ChildService } from '@oidc-ref/stack';
 
 /** The repository root, from bench/dist. */
 export const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -66,7 +66,7 @@ export async function startOurOp(
   await ensureDatabase(postgres.adminUrl, 'bench_op');
   const databaseUrl = postgres.urlFor('bench_op');
   await applyMigrations({ connectionString: databaseUrl, migrationsDir: path.join(REPO_ROOT, 'apps', 'op', 'prisma', 'migrations') });
-  await runNode('seed-demo', opDist('cli/seed-demo.js'), [], { OP_DATABASE_URL: databaseUrl });
+  await runNode('seed-demo', opDist('cli/seed-demo.js'), { env: { OP_DATABASE_URL: databaseUrl }, inheritEnv: false });
   const document = {
     id: client.clientId,
     secret: client.clientSecret,
@@ -81,7 +81,11 @@ export async function startOurOp(
       scope: client.scope,
     },
   };
-  await runNode('create-client', opDist('cli/create-client.js'), [JSON.stringify(document)], { OP_DATABASE_URL: databaseUrl });
+  await runNode('create-client', opDist('cli/create-client.js'), {
+    env: { OP_DATABASE_URL: databaseUrl },
+    args: [JSON.stringify(document)],
+    inheritEnv: false,
+  });
 
   const port = await getFreePort();
   const issuer = `http://127.0.0.1:${port}`;
@@ -95,15 +99,18 @@ export async function startOurOp(
     'op',
     opDist('server.js'),
     {
-      OP_ISSUER: issuer,
-      OP_PORT: String(port),
-      OP_DATABASE_URL: databaseUrl,
-      OP_LOG_LEVEL: 'warn',
-      // Codes are minted before the measured exchanges start; oidc-provider gets the same TTL.
-      OP_CODE_TTL_SECONDS: '600',
+      env: {
+        OP_ISSUER: issuer,
+        OP_PORT: String(port),
+        OP_DATABASE_URL: databaseUrl,
+        OP_LOG_LEVEL: 'warn',
+        // Codes are minted before the measured exchanges start; oidc-provider gets the same TTL.
+        OP_CODE_TTL_SECONDS: '600',
+      },
+      inheritEnv: false,
+      nodeArgs,
     },
     log,
-    nodeArgs,
   );
   await waitUntilReady(`${issuer}/readyz`, service);
   return {
@@ -125,15 +132,18 @@ export async function startOidcProvider(client: BenchClient, user: BenchUser, lo
     'oidc-provider',
     path.join(BENCH_ROOT, 'src', 'oidc-provider-server.mjs'),
     {
-      BENCH_ISSUER: issuer,
-      BENCH_PORT: String(port),
-      BENCH_CLIENT: JSON.stringify({
-        client_id: client.clientId,
-        client_secret: client.clientSecret,
-        redirect_uris: [client.redirectUri],
-        scope: client.scope,
-      }),
-      BENCH_ACCOUNT: JSON.stringify({ sub: 'bench-alice', email: user.email, password: user.password, name: 'Alice Anderson' }),
+      env: {
+        BENCH_ISSUER: issuer,
+        BENCH_PORT: String(port),
+        BENCH_CLIENT: JSON.stringify({
+          client_id: client.clientId,
+          client_secret: client.clientSecret,
+          redirect_uris: [client.redirectUri],
+          scope: client.scope,
+        }),
+        BENCH_ACCOUNT: JSON.stringify({ sub: 'bench-alice', email: user.email, password: user.password, name: 'Alice Anderson' }),
+      },
+      inheritEnv: false,
     },
     log,
   );

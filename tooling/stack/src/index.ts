@@ -3,7 +3,8 @@ import path from 'node:path';
 import { ensureDatabase, startEmbeddedPostgres, withDatabase, type RunningPostgres } from '@oidc-ref/dev-postgres';
 import { runNode, startNode, waitUntilReady, type LogLine, type Service } from './processes.js';
 
-export type { LogLine } from './processes.js';
+export { runNode, startNode, waitUntilReady } from './processes.js';
+export type { LogLine, NodeOptions, Service } from './processes.js';
 
 /** The repository root, from tooling/stack/dist. */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -73,19 +74,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const opDatabaseUrl = options.opDatabaseUrl ?? (await embeddedDb(`oidc_ref_op${suffix}`));
     const rpDatabaseUrl = options.rpDatabaseUrl ?? (await embeddedDb(`oidc_ref_rp${suffix}`));
 
-    await runNode(app('op', 'cli/migrate.js'), { OP_DATABASE_URL: opDatabaseUrl }, 'op', options.log);
-    await runNode(app('rp', 'cli/migrate.js'), { RP_DATABASE_URL: rpDatabaseUrl }, 'rp', options.log);
+    await runNode('op', app('op', 'cli/migrate.js'), { env: { OP_DATABASE_URL: opDatabaseUrl } }, options.log);
+    await runNode('rp', app('rp', 'cli/migrate.js'), { env: { RP_DATABASE_URL: rpDatabaseUrl } }, options.log);
     await runNode(
-      app('op', 'cli/seed-demo.js'),
-      { OP_DATABASE_URL: opDatabaseUrl, DEMO_RP_BASE_URL: rpUrl, DEMO_RP_CLIENT_SECRET: options.rpClientSecret },
       'op',
+      app('op', 'cli/seed-demo.js'),
+      { env: { OP_DATABASE_URL: opDatabaseUrl, DEMO_RP_BASE_URL: rpUrl, DEMO_RP_CLIENT_SECRET: options.rpClientSecret } },
       options.log,
     );
 
     const logLevel = options.logLevel ?? 'info';
     const op = startNode(
+      'op',
       app('op', 'server.js'),
       {
+        env: {
         OP_ISSUER: opUrl,
         OP_PORT: String(options.opPort),
         OP_DATABASE_URL: opDatabaseUrl,
@@ -93,14 +96,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         // The demo lets anyone register a client (RFC 7591), so evaluators can point their own RP at it.
         OP_REGISTRATION: 'open',
         ...options.opEnv,
+        },
       },
-      'op',
       options.log,
     );
     started.push(op);
     const rp = startNode(
+      'rp',
       app('rp', 'server.js'),
       {
+        env: {
         RP_PORT: String(options.rpPort),
         RP_BASE_URL: rpUrl,
         RP_DATABASE_URL: rpDatabaseUrl,
@@ -109,8 +114,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         RP_CLIENT_SECRET: options.rpClientSecret,
         RP_LOG_LEVEL: logLevel,
         ...options.rpEnv,
+        },
       },
-      'rp',
       options.log,
     );
     started.push(rp);

@@ -3,38 +3,82 @@ import { once } from 'node:events';
 
 export type LogLine = (source: string, line: string) => void;
 
-/** Runs a node script to completion; rejects with its output when it fails. */
-export async function runNode(script: string, env: Record<string, string>, source: string, log: LogLine): Promise<void> {
-  // eslint-disable-next-line no-restricted-properties -- children inherit the environment, plus their own settings
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  pipeLines(child, (line) => {
-    output.push(line);
-    log(source, line);
-  });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`${source} failed (exit ${code}):\n${output.join('\n')}`);
+export interface NodeOptions {
+  /** Variables for the child, on top of its base environment. */
+  env: Record<string, string>;
+  /**
+   * The base environment: this process's whole environment (default), or only PATH, HOME,
+   * TMPDIR, LANG and TZ, so that nothing from the caller's shell changes a server under test.
+   */
+  inheritEnv?: boolean;
+  /** Arguments for node itself, before the script (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+  /** Arguments for the script. */
+  args?: string[];
 }
 
 export interface Service {
   name: string;
   child: ChildProcess;
+  /** The last lines it printed, for error messages. */
+  output(): string;
   stop(): Promise<void>;
 }
 
-/** Starts a long-running node server and forwards its output line by line. */
-export function startNode(script: string, env: Record<string, string>, name: string, log: LogLine): Service {
-  // eslint-disable-next-line no-restricted-properties -- children inherit the environment, plus their own settings
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  pipeLines(child, (line) => log(name, line));
+const MINIMAL_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
+
+function spawnNode(script: string, options: NodeOptions): ChildProcess {
+  // eslint-disable-next-line no-restricted-properties -- children start from this environment, plus their own settings
+  const parent = process.env;
+  const base =
+    options.inheritEnv === false
+      ? Object.fromEntries(MINIMAL_ENV.flatMap((name) => (parent[name] === undefined ? [] : [[name, parent[name]!]])))
+      : parent;
+  return spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...(options.args ?? [])], {
+    env: { ...base, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Runs a node script to completion; resolves with its stdout, rejects with its output. */
+export async function runNode(name: string, script: string, options: NodeOptions, log?: LogLine): Promise<string> {
+  const child = spawnNode(script, options);
+  let stdout = '';
+  const output: string[] = [];
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  pipeLines(child, (line) => {
+    output.push(line);
+    log?.(name, line);
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`${name} failed (exit ${code}):\n${output.join('\n')}`);
+  return stdout;
+}
+
+/**
+ * Starts a long-running node server and forwards its output line by line. It is killed when
+ * this process exits, whatever way it ends.
+ */
+export function startNode(name: string, script: string, options: NodeOptions, log: LogLine): Service {
+  const child = spawnNode(script, options);
+  const lines: string[] = [];
+  pipeLines(child, (line) => {
+    lines.push(line);
+    if (lines.length > 50) lines.shift();
+    log(name, line);
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   return {
     name,
     child,
+    output: () => lines.join('\n'),
     async stop() {
+      process.removeListener('exit', killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
       await exited;
       clearTimeout(timer);
     },
@@ -58,14 +102,17 @@ function pipeLines(child: ChildProcess, onLine: (line: string) => void) {
 export async function waitUntilReady(url: string, service: Service, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (service.child.exitCode !== null) throw new Error(`${service.name} exited with code ${service.child.exitCode} before it was ready`);
+    if (service.child.exitCode !== null) {
+      throw new Error(`${service.name} exited with code ${service.child.exitCode} before it was ready:\n${service.output()}`);
+    }
     try {
       const res = await fetch(url);
+      await res.arrayBuffer();
       if (res.status === 200) return;
     } catch {
       // not listening yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${service.name} was not ready at ${url} within ${timeoutMs} ms`);
+  throw new Error(`${service.name} was not ready at ${url} within ${timeoutMs} ms:\n${service.output()}`);
 }

@@ -18,7 +18,15 @@ export { insufficientUserAuthentication, parseInsufficientUserAuthentication } f
 export type { StepUpChallenge } from './step-up/challenge.js';
 export { CommandError } from './commands/errors.js';
 export type { CommandErrorCode } from './commands/errors.js';
-export { ACCOUNT_COMMANDS, DRAFT_00_ALIASES, TENANT_COMMANDS, isAccountCommand, isStreamingCommand, isTenantCommand } from './commands/names.js';
+export {
+  ACCOUNT_COMMANDS,
+  DRAFT_00_ALIASES,
+  STREAMING_COMMANDS,
+  TENANT_COMMANDS,
+  isAccountCommand,
+  isStreamingCommand,
+  isTenantCommand,
+} from './commands/names.js';
 export type { AccountCommand, AccountState, StreamingCommand, TenantCommand } from './commands/names.js';
 export { nextState } from './commands/state-machine.js';
 export type { Transition } from './commands/state-machine.js';

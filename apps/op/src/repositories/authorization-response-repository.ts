@@ -1,27 +1,17 @@
 import type { Db } from '../db/client.js';
 import type { NewAccessToken } from './access-token-repository.js';
+import type { AuthorizationCodeRecord } from './authorization-code-repository.js';
 
-/** An authorization code to store (only the SHA-256 of its value), with the request's claims. */
-export interface NewAuthorizationCode {
-  /** SHA-256 of the code value. */
-  id: string;
-  grantId: string;
-  clientId: string;
-  userId: string;
-  sessionId: string;
-  redirectUri: string;
-  scope: string;
-  nonce: string | null;
+/**
+ * An authorization code to store (only the SHA-256 of its value), with the request's claims.
+ * Codes from the authorization endpoint always carry a PKCE challenge.
+ */
+export type NewAuthorizationCode = Omit<AuthorizationCodeRecord, 'consumedAt' | 'codeChallenge' | 'codeChallengeMethod' | 'claims'> & {
   codeChallenge: string;
   codeChallengeMethod: string;
-  authTime: Date;
-  acr: string;
-  amr: string[];
-  maxAgeRequested: boolean;
   /** The normalised `claims` request parameter `{ id_token?, userinfo? }`, or null. */
   claims: object | null;
-  expiresAt: Date;
-}
+};
 
 /** The writes of one authorization response (code, access token or both), in one transaction. */
 export function authorizationResponseRepository(db: Db) {

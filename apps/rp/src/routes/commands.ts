@@ -1,6 +1,6 @@
 import express, { type Request, type RequestHandler } from 'express';
 
-import { CommandError, cachedJwks } from '@oidc-ref/rp-kit';
+import { ACCOUNT_COMMANDS, CommandError, STREAMING_COMMANDS, cachedJwks } from '@oidc-ref/rp-kit';
 import type { JsonWebKeySet } from '@oidc-ref/rp-kit';
 import { commandEndpoint } from '@oidc-ref/rp-kit/express';
 
@@ -10,26 +10,15 @@ import { createCommandAccountStore } from '../services/command-account-store.js'
 import { sendCommandCallback } from '../services/send-command-callback.js';
 import type { RouteDeps } from './deps.js';
 
-/** The commands this RP offers (draft 02 names; `metadata` is always added by rp-kit). */
-export const RP_COMMANDS_SUPPORTED: readonly string[] = [
-  'activate',
-  'maintain',
-  'suspend',
-  'reactivate',
-  'archive',
-  'restore',
-  'delete',
-  'invalidate',
-  'audit',
-  'audit_tenant',
-  'suspend_tenant',
-  'archive_tenant',
-  'delete_tenant',
-  'invalidate_tenant',
-  // Every account command also runs asynchronously: 202, then the result goes to the OP's
-  // callback_endpoint (from `metadata`) when the command carries a callback_token.
-  ...['activate', 'maintain', 'suspend', 'reactivate', 'archive', 'restore', 'delete', 'invalidate', 'audit'].map((name) => `${name}_async`),
-];
+// `migrate` is not offered: the RP keeps no authentication-provider policy yet.
+const ACCOUNT = ACCOUNT_COMMANDS.filter((name) => name !== 'migrate');
+
+/**
+ * The commands this RP offers (draft 02 names; `metadata` is always added by rp-kit). Every
+ * account command also runs asynchronously: 202, then the result goes to the OP's
+ * callback_endpoint (from `metadata`) when the command carries a callback_token.
+ */
+export const RP_COMMANDS_SUPPORTED: readonly string[] = [...ACCOUNT, ...STREAMING_COMMANDS, ...ACCOUNT.map((name) => `${name}_async`)];
 
 /** The Command Endpoint URL of the OP tenant `externalId`: what the OP registers and puts in `aud`. */
 export function commandEndpointUrl(baseUrl: string, externalId: string): string {

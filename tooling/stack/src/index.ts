@@ -25,6 +25,11 @@ export interface StackOptions {
   /** Give the databases unique names (tests), instead of the fixed demo names. */
   uniqueDatabaseNames?: boolean;
   rpClientSecret: string;
+  /**
+   * `OP_ADMIN_TOKEN` for the OP's admin API and console (≥ 32 characters). Defaults to a random
+   * one per start, available as `stack.adminToken`.
+   */
+  adminToken?: string;
   logLevel?: string;
   /** Extra environment for the OP process (e.g. `{ OP_ID_TOKEN_TTL_SECONDS: '1' }`). */
   opEnv?: Record<string, string>;
@@ -38,6 +43,8 @@ export interface Stack {
   rpUrl: string;
   opDatabaseUrl: string;
   rpDatabaseUrl: string;
+  /** The OP's `OP_ADMIN_TOKEN`. */
+  adminToken: string;
   /** The embedded server, when one was started. */
   postgres?: RunningPostgres;
   op: Service;
@@ -52,6 +59,7 @@ export interface Stack {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const opUrl = options.opIssuer ?? `http://localhost:${options.opPort}`;
   const rpUrl = options.rpBaseUrl ?? `http://localhost:${options.rpPort}`;
+  const adminToken = options.adminToken ?? randomBytes(32).toString('base64url');
   let postgres: RunningPostgres | undefined;
   const started: Service[] = [];
   try {
@@ -95,6 +103,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         OP_LOG_LEVEL: logLevel,
         // The demo lets anyone register a client (RFC 7591), so evaluators can point their own RP at it.
         OP_REGISTRATION: 'open',
+        OP_ADMIN_TOKEN: adminToken,
         ...options.opEnv,
         },
       },
@@ -128,6 +137,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       rpUrl,
       opDatabaseUrl,
       rpDatabaseUrl,
+      adminToken,
       postgres,
       op,
       rp,

@@ -16,6 +16,8 @@ export interface ClientRecord {
   grantTypes: string[];
   tokenEndpointAuthMethod: ClientMetadata['token_endpoint_auth_method'];
   metadata: ClientMetadata;
+  /** Command endpoints per OP tenant (none when absent); see `commandEndpointFor`. */
+  tenantCommandEndpoints?: Readonly<Record<string, string>>;
 }
 
 export interface SaveClientInput {
@@ -42,7 +44,20 @@ export interface ClientRepositoryOptions {
 /** The default of `OP_CLIENT_CACHE_TTL_SECONDS`. */
 export const CLIENT_CACHE_TTL_SECONDS = 30;
 
-function toRecord(row: { id: string; secret: string | null; firstParty: boolean; metadata: unknown }): ClientRecord {
+interface ClientRow {
+  id: string;
+  secret: string | null;
+  firstParty: boolean;
+  metadata: unknown;
+  tenantCommandEndpoints: unknown;
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+function toRecord(row: ClientRow): ClientRecord {
   const metadata = ClientMetadataSchema.parse(row.metadata);
   return {
     id: row.id,
@@ -54,13 +69,14 @@ function toRecord(row: { id: string; secret: string | null; firstParty: boolean;
     grantTypes: metadata.grant_types,
     tokenEndpointAuthMethod: metadata.token_endpoint_auth_method,
     metadata,
+    tenantCommandEndpoints: stringMap(row.tenantCommandEndpoints),
   };
 }
 
 /** Every token request reads its client: a named statement, not a Prisma query. */
 const CLIENT_BY_ID: SqlStatement = {
   name: 'op_client_by_id',
-  text: 'SELECT "id", "secret", "first_party" AS "firstParty", "metadata" FROM "clients" WHERE "id" = $1',
+  text: 'SELECT "id", "secret", "first_party" AS "firstParty", "metadata", "tenant_command_endpoints" AS "tenantCommandEndpoints" FROM "clients" WHERE "id" = $1',
 };
 
 interface CacheEntry {
@@ -83,7 +99,7 @@ export function clientRepository(db: Db, options: ClientRepositoryOptions = {}) 
   };
 
   async function load(id: string): Promise<ClientRecord | null> {
-    const { rows } = await sqlQuery<{ id: string; secret: string | null; firstParty: boolean; metadata: unknown }>(db, CLIENT_BY_ID, [id]);
+    const { rows } = await sqlQuery<ClientRow>(db, CLIENT_BY_ID, [id]);
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
@@ -126,6 +142,22 @@ export function clientRepository(db: Db, options: ClientRepositoryOptions = {}) 
         return toRecord(row);
       } finally {
         forget(input.id);
+      }
+    },
+    /**
+     * Sets (or, with `null`, removes) the command endpoint of one OP tenant, in one statement
+     * (concurrent changes to other tenants are kept). False for an unknown client.
+     */
+    async setTenantCommandEndpoint(id: string, tenant: string, url: string | null): Promise<boolean> {
+      forget(id);
+      try {
+        const count =
+          url === null
+            ? await db.$executeRaw`UPDATE "clients" SET "tenant_command_endpoints" = "tenant_command_endpoints" - ${tenant}::text, "updated_at" = now() WHERE "id" = ${id}`
+            : await db.$executeRaw`UPDATE "clients" SET "tenant_command_endpoints" = "tenant_command_endpoints" || jsonb_build_object(${tenant}::text, ${url}::text), "updated_at" = now() WHERE "id" = ${id}`;
+        return count === 1;
+      } finally {
+        forget(id);
       }
     },
     async delete(id: string): Promise<boolean> {

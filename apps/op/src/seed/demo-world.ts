@@ -13,6 +13,9 @@ export const DEMO_USERS = [
   { email: 'carol@example.com', password: 'carol-demo-pass', name: 'Carol Chen', organizationId: null, totpSecret: null },
 ] as const;
 
+/** The OP tenants of the demo: the organisations, and `personal` for users without one. */
+const DEMO_TENANTS = ['acme', 'globex'] as const;
+
 /**
  * The demo world, seeded idempotently: running it again changes nothing but the RP's
  * registration (so a changed RP URL or secret takes effect). Existing passwords are kept.
@@ -31,16 +34,22 @@ export async function seedDemoWorld(repos: Repositories, options: DemoWorldOptio
       passwordHash: existing?.passwordHash ?? (await hashPassword(user.password)),
     });
   }
+  const rp = options.rpBaseUrl.replace(/\/$/, '');
+  // The demo RP is multi-tenant: one Command Endpoint per OP tenant (its URL binds a token to
+  // one RP tenant), `personal` at the registered command_endpoint.
+  const commandEndpoint = (tenant: string) => `${rp}/commands/${encodeURIComponent(tenant)}`;
   await repos.clients.save({
     id: 'demo-rp',
     secret: options.rpClientSecret,
     firstParty: true,
     metadata: {
       client_name: 'Demo RP',
-      redirect_uris: [`${options.rpBaseUrl.replace(/\/$/, '')}/callback`],
+      redirect_uris: [`${rp}/callback`],
+      command_endpoint: commandEndpoint('personal'),
       token_endpoint_auth_method: 'client_secret_basic',
       grant_types: ['authorization_code'],
       response_types: ['code'],
     },
   });
+  for (const tenant of DEMO_TENANTS) await repos.clients.setTenantCommandEndpoint('demo-rp', tenant, commandEndpoint(tenant));
 }

@@ -1,6 +1,6 @@
 // `pnpm demo` / `npm run demo`: the whole interop demo on this machine. Configuration by
 // environment (all optional): OP_PORT, RP_PORT, OP_ISSUER, RP_BASE_URL, OP_DATABASE_URL,
-// RP_DATABASE_URL, DEMO_PG_PORT, DEMO_DATA_DIR, DEMO_RP_CLIENT_SECRET, LOG_LEVEL.
+// RP_DATABASE_URL, DEMO_PG_PORT, DEMO_DATA_DIR, DEMO_RP_CLIENT_SECRET, OP_ADMIN_TOKEN, LOG_LEVEL.
 import path from 'node:path';
 import { startStack, REPO_ROOT, type Stack } from '../index.js';
 
@@ -21,6 +21,7 @@ async function main() {
     rpDatabaseUrl: env.RP_DATABASE_URL,
     postgres: { port: port(env.DEMO_PG_PORT, 54329), dataDir },
     rpClientSecret: env.DEMO_RP_CLIENT_SECRET ?? 'demo-rp-secret',
+    adminToken: env.OP_ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL ?? 'info',
     log: (source, line) => console.log(`${colour[source] ?? ''}${source.padEnd(8)}\x1b[0m ${line}`),
   });
@@ -30,6 +31,8 @@ async function main() {
   Relying Party   ${stack.rpUrl}        ← open this in a browser
   OpenID Provider ${stack.opUrl}        (discovery: ${stack.opUrl}/.well-known/openid-configuration)
   Data            ${stack.postgres ? stack.postgres.dataDir : 'the databases you gave'}
+  OP admin token  ${stack.adminToken}
+                  (Authorization: Bearer … for ${stack.opUrl}/admin; new each start unless OP_ADMIN_TOKEN is set)
 
   Demo users (password)
     alice@acme.example   alice-demo-pass   organisation acme (TOTP secret JBSWY3DPEHPK3PXP)

@@ -3,6 +3,7 @@ import { timingSafeEqualString } from '@oidc-ref/crypto';
 import type { AppDeps } from '../../app.js';
 import { InvalidToken } from '../../errors.js';
 import { noStore } from '../../middleware/no-store.js';
+import { adminClientRoutes } from './clients.js';
 import { adminCommandRoutes } from './commands.js';
 import { adminUserRoutes } from './users.js';
 
@@ -32,6 +33,6 @@ export function adminRoutes(deps: AppDeps): Router {
     next();
   };
 
-  router.use('/admin', noStore, authenticateAdmin, adminCommandRoutes(deps), adminUserRoutes(deps));
+  router.use('/admin', noStore, authenticateAdmin, adminCommandRoutes(deps), adminUserRoutes(deps), adminClientRoutes(deps));
   return router;
 }

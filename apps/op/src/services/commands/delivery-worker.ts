@@ -13,6 +13,7 @@ import type { ClientRepository } from '../../repositories/client-repository.js';
 import type { AttemptResult, CommandDeliveryRecord, CommandDeliveryRepository } from '../../repositories/command-delivery-repository.js';
 import type { KeyService } from '../keys.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff.js';
+import { commandEndpointFor } from './command-endpoint.js';
 
 export interface DeliveryWorkerOptions {
   deliveries: CommandDeliveryRepository;
@@ -106,7 +107,7 @@ export function attemptResult(
 /**
  * The outbox worker. Each round claims due rows (`FOR UPDATE SKIP LOCKED`, so several OP
  * processes share one outbox and deliver each command once), mints a fresh command token per
- * attempt (new `jti`, `aud` = the client's `command_endpoint`), delivers it with
+ * attempt (new `jti`, `aud` = the client's command endpoint for the tenant), delivers it with
  * `deliverCommand` and records the outcome: `succeeded`, `accepted` (202, async) and `converged`
  * (409, already in the target state) are done; `rejected` (other 4xx) fails at once; `retry`
  * (5xx, 408, 429, network) is tried again with exponential backoff until `maxAttempts`.
@@ -183,12 +184,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   async function attempt(row: CommandDeliveryRecord): Promise<void> {
     const client = await options.clients.findById(row.clientId);
-    const endpoint = client?.metadata.command_endpoint;
+    const endpoint = client ? commandEndpointFor(client, row.tenant) : undefined;
     const at = now();
     if (!client || endpoint === undefined) {
       await options.deliveries.recordAttempt(row.id, row.attempts, {
         status: 'failed',
-        lastError: client ? 'the client no longer has a command_endpoint' : 'the client no longer exists',
+        lastError: client ? `the client no longer has a command endpoint for tenant ${row.tenant}` : 'the client no longer exists',
         now: at,
       });
       return;

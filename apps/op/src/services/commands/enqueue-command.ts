@@ -2,6 +2,7 @@ import { CommandError, DRAFT_00_ALIASES, commandTokenClaims, isAccountCommand, i
 import { InvalidRequest } from '../../errors.js';
 import type { CommandDeliveryRecord, CommandDeliveryRepository } from '../../repositories/command-delivery-repository.js';
 import type { ClientRepository } from '../../repositories/client-repository.js';
+import { commandEndpointFor } from './command-endpoint.js';
 
 export interface EnqueueCommandInput {
   clientId: string;
@@ -36,7 +37,7 @@ function deliverable(command: string): command is CommandName {
  * worker mints with, so a command that could never be minted never enters the outbox) and
  * stores it as `pending`.
  *
- * @throws InvalidRequest for an unknown client, a client without `command_endpoint`, an unknown
+ * @throws InvalidRequest for an unknown client, a client without a command endpoint for the tenant, an unknown
  *   or unsupported command, or claims the command does not allow.
  * @example
  * const delivery = await enqueueCommand({ clientId: 'rp', command: 'suspend', tenant: 'acme', sub: user.id }, options);
@@ -47,8 +48,8 @@ export async function enqueueCommand(input: EnqueueCommandInput, options: Enqueu
   if (typeof input.tenant !== 'string' || input.tenant.length === 0) throw new InvalidRequest('tenant is required');
   const client = await options.clients.findById(input.clientId);
   if (!client) throw new InvalidRequest('unknown client_id');
-  const endpoint = client.metadata.command_endpoint;
-  if (endpoint === undefined) throw new InvalidRequest('the client has no command_endpoint');
+  const endpoint = commandEndpointFor(client, input.tenant);
+  if (endpoint === undefined) throw new InvalidRequest(`the client has no command_endpoint for tenant ${input.tenant}`);
   try {
     commandTokenClaims({
       issuer: 'urn:validate',

@@ -2,6 +2,7 @@ import { InvalidRequest } from '../../errors.js';
 import type { ClientRepository } from '../../repositories/client-repository.js';
 import type { CommandDeliveryRecord, CommandDeliveryRepository } from '../../repositories/command-delivery-repository.js';
 import type { UserRepository } from '../../repositories/user-repository.js';
+import { commandEndpointFor } from './command-endpoint.js';
 import { enqueueCommand } from './enqueue-command.js';
 
 /** OP lifecycle events that fan out to RPs, by the command they send. */
@@ -20,7 +21,7 @@ export interface FanOutUserCommandOptions {
 }
 
 /**
- * Enqueues `command` for `userId` at every client with a `command_endpoint` where the user has
+ * Enqueues `command` for `userId` at every client with a command endpoint for the user's tenant where the user has
  * signed in (see `clientIdsSignedInBy`), with `tenant` = the user's organisation id or
  * `personal`. Returns the deliveries made (possibly none), or null for an unknown user.
  *
@@ -36,7 +37,7 @@ export async function fanOutUserCommand(userId: string, command: string, options
   const deliveries: CommandDeliveryRecord[] = [];
   for (const clientId of await options.deliveries.clientIdsSignedInBy(userId)) {
     const client = await options.clients.findById(clientId);
-    if (client?.metadata.command_endpoint === undefined) continue;
+    if (!client || commandEndpointFor(client, tenant) === undefined) continue;
     deliveries.push(await enqueueCommand({ clientId, command, tenant, sub: userId }, options));
   }
   return deliveries;

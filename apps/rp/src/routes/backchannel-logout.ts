@@ -1,0 +1,39 @@
+import express, { type Request, type RequestHandler } from 'express';
+
+import { backchannelLogoutEndpoint } from '@oidc-ref/rp-kit/express';
+
+import { forgetLogoutJti, rememberLogoutJti } from '../repositories/logout-jti-repository.js';
+import { endOpSessions } from '../services/end-op-sessions.js';
+import { createOpJwks } from '../services/op-jwks.js';
+import type { RouteDeps } from './deps.js';
+
+/**
+ * `POST /backchannel-logout` (OIDC Back-Channel Logout 1.0): the OP's form-encoded
+ * `logout_token`, verified by rp-kit in the §2.6 order against `RP_OIDC_ISSUER`, `RP_CLIENT_ID`
+ * and the OP's JWKS, its `jti` kept in `logout_jtis` until `exp`. A valid token ends the
+ * sessions it names (by `sid`, and/or every session of `(iss, sub)`), then `200`; any refused
+ * token is `400 { error: "invalid_request" }` and changes nothing. `Cache-Control: no-store`.
+ * An unreachable OP JWKS is `503` (the OP retries). No session, no cookies: OP-to-RP only.
+ */
+export function backchannelLogoutRoute({ config, prisma, oidc, logger }: Pick<RouteDeps, 'config' | 'prisma' | 'oidc' | 'logger'>): RequestHandler[] {
+  const jwks = createOpJwks({ oidc });
+  return [
+    express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 20 }),
+    backchannelLogoutEndpoint<Request>({
+      issuer: config.issuer,
+      clientId: config.clientId,
+      jwks,
+      replay: {
+        checkAndStore: (issuer, jti, exp) => rememberLogoutJti(prisma, { issuer, jti, expiresAt: new Date(exp * 1000), now: new Date() }),
+        forget: (issuer, jti) => forgetLogoutJti(prisma, { issuer, jti }),
+      },
+      async logout({ iss, sub, sid }) {
+        const ended = await endOpSessions({ prisma, issuer: iss, sub, sid });
+        logger.info({ sub, sid, ended: ended.length }, 'back-channel logout');
+      },
+      onRejected(error) {
+        logger.warn({ code: error.code, detail: error.message }, 'logout token refused');
+      },
+    }),
+  ];
+}

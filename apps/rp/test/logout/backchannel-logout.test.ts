@@ -1,0 +1,154 @@
+import { signJwtWithSecret } from '@oidc-ref/crypto';
+
+import { startRpWithFakeOp, type RpWithFakeOp, type TestRp } from '../helpers/bootstrap.js';
+import type { FakeOp } from '../helpers/fake-op.js';
+import { alive, BACKCHANNEL_LOGOUT_EVENT, logoutClaims, newUser, signedIn } from './helpers.js';
+
+// OIDC Back-Channel Logout 1.0 at the RP: POST /backchannel-logout.
+let fixture: RpWithFakeOp;
+let op: FakeOp;
+let rp: TestRp;
+
+beforeAll(async () => {
+  fixture = await startRpWithFakeOp();
+  ({ op, rp } = fixture);
+});
+afterAll(() => fixture?.stop());
+
+const post = (form: Record<string, string> | string, type = 'form') => rp.browser().post('/backchannel-logout').type(type).send(form);
+const sendToken = (claims: Record<string, unknown>, typ: string | null = 'logout+jwt') => post({ logout_token: op.signCommandToken(claims, typ) });
+const jtiCount = () => rp.prisma.logoutJti.count();
+
+describe('a valid logout token', () => {
+  it('with sid ends only the session signed in through that OP session: 200, no-store', async () => {
+    const alice = newUser('alice');
+    const first = await signedIn(rp, op, alice);
+    const second = await signedIn(rp, op, alice);
+    const res = await sendToken(logoutClaims(op, { sid: first.sid }));
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(await alive(rp, first.sessionId)).toBe(false);
+    expect(await alive(rp, second.sessionId)).toBe(true);
+    expect((await first.browser.get('/account')).status).toBe(303);
+    expect((await second.browser.get('/account')).status).toBe(200);
+  });
+
+  it('with sub only ends every session of that user and nobody else', async () => {
+    const alice = newUser('alice');
+    const bob = newUser('bob');
+    const a1 = await signedIn(rp, op, alice);
+    const a2 = await signedIn(rp, op, alice);
+    const b1 = await signedIn(rp, op, bob);
+    const res = await sendToken(logoutClaims(op, { sub: alice.sub }));
+    expect(res.status).toBe(200);
+    expect(await alive(rp, a1.sessionId)).toBe(false);
+    expect(await alive(rp, a2.sessionId)).toBe(false);
+    expect(await alive(rp, b1.sessionId)).toBe(true);
+  });
+
+  it('with sid and sub ends that session of that user only; a sid of another user ends nothing', async () => {
+    const alice = newUser('alice');
+    const bob = newUser('bob');
+    const a1 = await signedIn(rp, op, alice);
+    const a2 = await signedIn(rp, op, alice);
+    const b1 = await signedIn(rp, op, bob);
+    expect((await sendToken(logoutClaims(op, { sub: alice.sub, sid: b1.sid }))).status).toBe(200);
+    expect(await alive(rp, b1.sessionId)).toBe(true);
+    expect((await sendToken(logoutClaims(op, { sub: alice.sub, sid: a1.sid }))).status).toBe(200);
+    expect(await alive(rp, a1.sessionId)).toBe(false);
+    expect(await alive(rp, a2.sessionId)).toBe(true);
+  });
+
+  it('for sessions that are already gone is still 200 (idempotent)', async () => {
+    const res = await sendToken(logoutClaims(op, { sid: 'sid-nobody', sub: 'nobody' }));
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('a refused logout token is 400 invalid_request and changes nothing', () => {
+  const cases: Array<[string, string, (ctx: { sid: string; sub: string }) => string]> = [
+    ['with a nonce', 'a logout token must not carry nonce', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, nonce: 'n-1' }), 'logout+jwt')],
+    ['with typ JWT', 'the token typ must be logout+jwt', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid }), 'JWT')],
+    ['without typ', 'the token typ must be logout+jwt', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid }), null)],
+    ['with a wrong aud', 'aud does not contain this client_id', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, aud: 'another-client' }), 'logout+jwt')],
+    ['from another issuer', 'iss is not the expected issuer', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, iss: 'https://stranger.example' }), 'logout+jwt')],
+    ['without events', 'events must contain http://schemas.openid.net/event/backchannel-logout', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, events: undefined }), 'logout+jwt')],
+    ['with an events member that is not an object', 'the back-channel logout event must be a JSON object', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, events: { [BACKCHANNEL_LOGOUT_EVENT]: true } }), 'logout+jwt')],
+    ['with neither sid nor sub', 'a logout token needs sub or sid', () => op.signCommandToken(logoutClaims(op, {}), 'logout+jwt')],
+    ['without jti', 'jti is required', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, jti: undefined }), 'logout+jwt')],
+    ['expired', 'the logout token has expired', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, iat: Math.floor(Date.now() / 1000) - 600, exp: Math.floor(Date.now() / 1000) - 300 }), 'logout+jwt')],
+    ['issued in the future', 'iat is in the future', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, iat: Math.floor(Date.now() / 1000) + 600, exp: Math.floor(Date.now() / 1000) + 700 }), 'logout+jwt')],
+    [
+      'with a forged payload',
+      'the logout token signature could not be verified',
+      ({ sid, sub }) => {
+        const [header, , signature] = op.signCommandToken(logoutClaims(op, { sid: 'sid-other' }), 'logout+jwt').split('.');
+        return `${header}.${Buffer.from(JSON.stringify(logoutClaims(op, { sid, sub }))).toString('base64url')}.${signature}`;
+      },
+    ],
+    ['with alg none', 'the token alg is not allowed', ({ sid }) => `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'logout+jwt' })).toString('base64url')}.${Buffer.from(JSON.stringify(logoutClaims(op, { sid }))).toString('base64url')}.`],
+  ];
+
+  it.each(cases)('%s', async (_name, description, make) => {
+    const alice = newUser('alice');
+    const session = await signedIn(rp, op, alice);
+    const before = await jtiCount();
+    const res = await post({ logout_token: make({ sid: session.sid, sub: alice.sub }) });
+    expect(res.status).toBe(400);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: description });
+    expect(await alive(rp, session.sessionId)).toBe(true);
+    expect((await session.browser.get('/account')).status).toBe(200);
+    expect(await jtiCount()).toBe(before);
+  });
+
+  it('HS256 signed with the client secret (not configured)', async () => {
+    const alice = newUser('alice');
+    const session = await signedIn(rp, op, alice);
+    const token = await signJwtWithSecret(logoutClaims(op, { sid: session.sid }), op.clientSecret, { alg: 'HS256', typ: 'logout+jwt' });
+    const res = await post({ logout_token: token });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'the token alg is not allowed' });
+    expect(await alive(rp, session.sessionId)).toBe(true);
+  });
+
+  it('a replayed jti: the first use ends the sessions, the replay ends the new one not', async () => {
+    const alice = newUser('alice');
+    const first = await signedIn(rp, op, alice);
+    const token = op.signCommandToken(logoutClaims(op, { sub: alice.sub }), 'logout+jwt');
+    expect((await post({ logout_token: token })).status).toBe(200);
+    expect(await alive(rp, first.sessionId)).toBe(false);
+    const again = await signedIn(rp, op, alice);
+    const replay = await post({ logout_token: token });
+    expect(replay.status).toBe(400);
+    expect(replay.body).toEqual({ error: 'invalid_request', error_description: 'the logout token was already used' });
+    expect(await alive(rp, again.sessionId)).toBe(true);
+  });
+
+  it('a replayed jti in another token is refused too (the cache is by iss and jti)', async () => {
+    const alice = newUser('alice');
+    const claims = logoutClaims(op, { sid: 'sid-gone' });
+    expect((await sendToken(claims)).status).toBe(200);
+    const session = await signedIn(rp, op, alice);
+    const res = await sendToken({ ...claims, sid: session.sid });
+    expect(res.status).toBe(400);
+    expect(await alive(rp, session.sessionId)).toBe(true);
+  });
+
+  it('a request without logout_token, with it twice, or as JSON', async () => {
+    const alice = newUser('alice');
+    const session = await signedIn(rp, op, alice);
+    const token = () => op.signCommandToken(logoutClaims(op, { sid: session.sid }), 'logout+jwt');
+    expect((await post({})).status).toBe(400);
+    expect((await post(`logout_token=${token()}&logout_token=${token()}`)).status).toBe(400);
+    expect((await rp.browser().post('/backchannel-logout').set('Content-Type', 'application/json').send(JSON.stringify({ logout_token: token() }))).status).toBe(400);
+    expect(await alive(rp, session.sessionId)).toBe(true);
+  });
+});
+
+it('records the jti until the token exp', async () => {
+  const claims = logoutClaims(op, { sid: 'sid-x' });
+  expect((await sendToken(claims)).status).toBe(200);
+  const row = await rp.prisma.logoutJti.findUniqueOrThrow({ where: { issuer_jti: { issuer: op.issuer, jti: claims['jti'] as string } } });
+  expect(row.expiresAt.getTime()).toBe((claims['exp'] as number) * 1000);
+});

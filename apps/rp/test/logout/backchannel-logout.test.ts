@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 
 import { startRpWithFakeOp, type RpWithFakeOp, type TestRp } from '../helpers/bootstrap.js';
 import type { FakeOp } from '../helpers/fake-op.js';
-import { alive, BACKCHANNEL_LOGOUT_EVENT, logoutClaims, newUser, signedIn } from './helpers.js';
+import { alive, BACKCHANNEL_LOGOUT_EVENT, logoutClaims, newUser, signedIn, signLogoutToken } from './helpers.js';
 
 // OIDC Back-Channel Logout 1.0 at the RP: POST /backchannel-logout.
 let fixture: RpWithFakeOp;
@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => fixture?.stop());
 
 const post = (form: Record<string, string> | string, type = 'form') => rp.browser().post('/backchannel-logout').type(type).send(form);
-const sendToken = (claims: Record<string, unknown>, typ: string | null = 'logout+jwt') => post({ logout_token: op.signCommandToken(claims, typ) });
+const sendToken = (claims: Record<string, unknown>, typ: string | null = 'logout+jwt') => post({ logout_token: signLogoutToken(op, claims, typ) });
 const jtiCount = () => rp.prisma.logoutJti.count();
 
 describe('a valid logout token', () => {
@@ -67,22 +67,22 @@ describe('a valid logout token', () => {
 
 describe('a refused logout token is 400 invalid_request and changes nothing', () => {
   const cases: Array<[string, string, (ctx: { sid: string; sub: string }) => string]> = [
-    ['with a nonce', 'a logout token must not carry nonce', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, nonce: 'n-1' }), 'logout+jwt')],
-    ['with typ JWT', 'the token typ must be logout+jwt', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid }), 'JWT')],
-    ['without typ', 'the token typ must be logout+jwt', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid }), null)],
-    ['with a wrong aud', 'aud does not contain this client_id', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, aud: 'another-client' }), 'logout+jwt')],
-    ['from another issuer', 'iss is not the expected issuer', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, iss: 'https://stranger.example' }), 'logout+jwt')],
-    ['without events', 'events must contain http://schemas.openid.net/event/backchannel-logout', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, events: undefined }), 'logout+jwt')],
-    ['with an events member that is not an object', 'the back-channel logout event must be a JSON object', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, events: { [BACKCHANNEL_LOGOUT_EVENT]: true } }), 'logout+jwt')],
-    ['with neither sid nor sub', 'a logout token needs sub or sid', () => op.signCommandToken(logoutClaims(op, {}), 'logout+jwt')],
-    ['without jti', 'jti is required', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, jti: undefined }), 'logout+jwt')],
-    ['expired', 'the logout token has expired', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, iat: Math.floor(Date.now() / 1000) - 600, exp: Math.floor(Date.now() / 1000) - 300 }), 'logout+jwt')],
-    ['issued in the future', 'iat is in the future', ({ sid }) => op.signCommandToken(logoutClaims(op, { sid, iat: Math.floor(Date.now() / 1000) + 600, exp: Math.floor(Date.now() / 1000) + 700 }), 'logout+jwt')],
+    ['with a nonce', 'a logout token must not carry nonce', ({ sid }) => signLogoutToken(op, logoutClaims(op, { sid, nonce: 'n-1' }))],
+    ['with typ JWT', 'the token typ must be logout+jwt', ({ sid }) => signLogoutToken(op, logoutClaims(op, { sid }), 'JWT')],
+    ['without typ', 'the token typ must be logout+jwt', ({ sid }) => signLogoutToken(op, logoutClaims(op, { sid }), null)],
+    ['with a wrong aud', 'aud does not contain this client_id', ({ sid }) => signLogoutToken(op, logoutClaims(op, { sid, aud: 'another-client' }))],
+    ['from another issuer', 'iss is not the expected issuer', ({ sid }) => signLogoutToken(op, logoutClaims(op, { sid, iss: 'https://stranger.example' }))],
+    ['without events', 'events must contain http://schemas.openid.net/event/backchannel-logout', ({ sid }) => signLogoutToken(op, logoutClaims(op, { sid, events: undefined }))],
+    ['with an events member that is not an object', 'the back-channel logout event must be a JSON object', ({ sid }) => signLogoutToken(op, logoutClaims(op, { sid, events: { [BACKCHANNEL_LOGOUT_EVENT]: true } }))],
+    ['with neither sid nor sub', 'a logout token needs sub or sid', () => signLogoutToken(op, logoutClaims(op, {}))],
+    ['without jti', 'jti is required', ({ sid }) => signLogoutToken(op, logoutClaims(op, { sid, jti: undefined }))],
+    ['expired', 'the logout token has expired', ({ sid }) => signLogoutToken(op, logoutClaims(op, { sid, iat: Math.floor(Date.now() / 1000) - 600, exp: Math.floor(Date.now() / 1000) - 300 }))],
+    ['issued in the future', 'iat is in the future', ({ sid }) => signLogoutToken(op, logoutClaims(op, { sid, iat: Math.floor(Date.now() / 1000) + 600, exp: Math.floor(Date.now() / 1000) + 700 }))],
     [
       'with a forged payload',
       'the logout token signature could not be verified',
       ({ sid, sub }) => {
-        const [header, , signature] = op.signCommandToken(logoutClaims(op, { sid: 'sid-other' }), 'logout+jwt').split('.');
+        const [header, , signature] = signLogoutToken(op, logoutClaims(op, { sid: 'sid-other' })).split('.');
         return `${header}.${Buffer.from(JSON.stringify(logoutClaims(op, { sid, sub }))).toString('base64url')}.${signature}`;
       },
     ],
@@ -117,7 +117,7 @@ describe('a refused logout token is 400 invalid_request and changes nothing', ()
   it('a replayed jti: the first use ends the sessions, the replay ends the new one not', async () => {
     const alice = newUser('alice');
     const first = await signedIn(rp, op, alice);
-    const token = op.signCommandToken(logoutClaims(op, { sub: alice.sub }), 'logout+jwt');
+    const token = signLogoutToken(op, logoutClaims(op, { sub: alice.sub }));
     expect((await post({ logout_token: token })).status).toBe(200);
     expect(await alive(rp, first.sessionId)).toBe(false);
     const again = await signedIn(rp, op, alice);
@@ -140,7 +140,7 @@ describe('a refused logout token is 400 invalid_request and changes nothing', ()
   it('a request without logout_token, with it twice, or as JSON', async () => {
     const alice = newUser('alice');
     const session = await signedIn(rp, op, alice);
-    const token = () => op.signCommandToken(logoutClaims(op, { sid: session.sid }), 'logout+jwt');
+    const token = () => signLogoutToken(op, logoutClaims(op, { sid: session.sid }));
     expect((await post({})).status).toBe(400);
     expect((await post(`logout_token=${token()}&logout_token=${token()}`)).status).toBe(400);
     expect((await rp.browser().post('/backchannel-logout').set('Content-Type', 'application/json').send(JSON.stringify({ logout_token: token() }))).status).toBe(400);

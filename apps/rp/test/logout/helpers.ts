@@ -59,3 +59,8 @@ export function logoutClaims(op: FakeOp, overrides: Record<string, unknown>): Re
   }
   return claims;
 }
+
+/** Signs logout token claims with the fake OP's key, header `typ: logout+jwt` unless `typ` says otherwise (`null`: none). */
+export function signLogoutToken(op: FakeOp, claims: Record<string, unknown>, typ: string | null = 'logout+jwt'): string {
+  return op.signCommandToken(claims, typ);
+}

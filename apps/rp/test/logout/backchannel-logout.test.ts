@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 
-import { startRpWithFakeOp, type RpWithFakeOp, type TestRp } from '../helpers/bootstrap.js';
+import request from 'supertest';
+
+import { bootstrap, startRpWithFakeOp, type RpWithFakeOp, type TestRp } from '../helpers/bootstrap.js';
 import type { FakeOp } from '../helpers/fake-op.js';
 import { alive, BACKCHANNEL_LOGOUT_EVENT, logoutClaims, newUser, signedIn, signLogoutToken } from './helpers.js';
 
@@ -153,4 +155,21 @@ it('records the jti until the token exp', async () => {
   expect((await sendToken(claims)).status).toBe(200);
   const row = await rp.prisma.logoutJti.findUniqueOrThrow({ where: { issuer_jti: { issuer: op.issuer, jti: claims['jti'] as string } } });
   expect(row.expiresAt.getTime()).toBe((claims['exp'] as number) * 1000);
+});
+
+it("answers 503 when the OP's keys cannot be fetched, so the OP retries; nothing is stored or ended", async () => {
+  const alice = newUser('alice');
+  const session = await signedIn(rp, op, alice);
+  // The same database behind an RP whose OP is down (discovery of 127.0.0.1:9 fails).
+  const offline = bootstrap({ databaseUrl: fixture.db.url, issuer: 'http://127.0.0.1:9', clientId: op.clientId });
+  try {
+    const claims = logoutClaims(op, { iss: 'http://127.0.0.1:9', sub: alice.sub });
+    const res = await request(offline.app).post('/backchannel-logout').set('Accept', 'application/json').type('form').send({ logout_token: signLogoutToken(op, claims) });
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ error: 'op_unavailable', error_description: expect.any(String) });
+    expect(await alive(rp, session.sessionId)).toBe(true);
+    expect(await rp.prisma.logoutJti.count({ where: { jti: claims['jti'] as string } })).toBe(0);
+  } finally {
+    await offline.prisma.$disconnect();
+  }
 });

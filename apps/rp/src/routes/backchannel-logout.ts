@@ -29,7 +29,8 @@ export function backchannelLogoutRoute({ config, prisma, oidc, logger }: Pick<Ro
       },
       async logout({ iss, sub, sid }) {
         const ended = await endOpSessions({ prisma, issuer: iss, sub, sid });
-        logger.info({ sub, sid, ended: ended.length }, 'back-channel logout');
+        // sid is not logged: with the front-channel endpoint it is enough to end that session.
+        logger.info({ sub, bySid: sid !== undefined, ended: ended.length }, 'back-channel logout');
       },
       onRejected(error) {
         logger.warn({ code: error.code, detail: error.message }, 'logout token refused');

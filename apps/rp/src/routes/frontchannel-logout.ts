@@ -37,7 +37,7 @@ export function frontchannelLogoutRoute({ config, prisma, logger }: Pick<RouteDe
       const ended = await endOpSessions({ prisma, issuer: iss, sid });
       const session = currentSession(res);
       if (session && ended.includes(session.id)) clearSessionCookie(res, config);
-      logger.info({ sid, ended: ended.length }, 'front-channel logout');
+      logger.info({ ended: ended.length }, 'front-channel logout'); // never the sid: it is enough to end the session
       res.status(200).type('html').send(frontchannelLogoutPage({ ended: ended.length > 0 }));
     },
   ];

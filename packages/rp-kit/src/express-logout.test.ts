@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { KeySet, generateSigningKey } from '@oidc-ref/crypto';
@@ -104,4 +104,78 @@ it('forgets the jti and passes the error on when ending the sessions fails, so a
   failLogout = false;
   expect((await post(new URLSearchParams({ logout_token: token }).toString())).status).toBe(200);
   expect(ended).toHaveLength(1);
+});
+
+describe('with a transaction', () => {
+  let tserver: Server;
+  let turl: string;
+  let committed: Set<string>;
+  let failing: boolean;
+  let calls: string[];
+
+  beforeAll(async () => {
+    committed = new Set();
+    // A toy unit of work: jtis written inside it become visible only if `work` succeeds.
+    const handler = backchannelLogoutEndpoint<IncomingMessage, { pending: string[] }>({
+      issuer: ISS,
+      clientId: 'rp-1',
+      jwks: () => Promise.resolve(keys.publicJwks()),
+      transaction: async (work) => {
+        const tx = { pending: [] as string[] };
+        calls.push('begin');
+        await work(tx);
+        for (const jti of tx.pending) committed.add(jti);
+        calls.push('commit');
+      },
+      replay: (tx) => ({
+        checkAndStore: (_iss, jti) => {
+          calls.push('jti');
+          if (committed.has(jti) || tx.pending.includes(jti)) return Promise.resolve(false);
+          tx.pending.push(jti);
+          return Promise.resolve(true);
+        },
+        forget: () => Promise.reject(new Error('forget must not be called with a transaction')),
+      }),
+      logout: (_token, _req, tx) => {
+        calls.push(`logout:${tx.pending.length}`);
+        if (failing) throw new Error('database down');
+      },
+    });
+    tserver = createServer((req, res) => {
+      handler(req, res, () => {
+        res.statusCode = 500;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => tserver.listen(0, '127.0.0.1', resolve));
+    turl = `http://127.0.0.1:${(tserver.address() as AddressInfo).port}/backchannel-logout`;
+  });
+  afterAll(() => new Promise((resolve) => tserver.close(resolve)));
+  beforeEach(() => {
+    failing = false;
+    calls = [];
+  });
+
+  const tpost = (token: string) => fetch(turl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ logout_token: token }) });
+
+  it('checks the signature and claims before the transaction, then stores the jti and logs out inside it', async () => {
+    expect((await tpost(await mint({ nonce: 'n' }))).status).toBe(400);
+    expect(calls).toEqual([]);
+    const token = await mint();
+    expect((await tpost(token)).status).toBe(200);
+    expect(calls).toEqual(['begin', 'jti', 'logout:1', 'commit']);
+    calls = [];
+    const replay = await tpost(token);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toEqual({ error: 'invalid_request', error_description: 'the logout token was already used' });
+    expect(calls).toEqual(['begin', 'jti']);
+  });
+
+  it('keeps no jti when logout fails, so the retry is accepted', async () => {
+    const token = await mint();
+    failing = true;
+    expect((await tpost(token)).status).toBe(500);
+    failing = false;
+    expect((await tpost(token)).status).toBe(200);
+  });
 });

@@ -1,19 +1,30 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { LogoutTokenError } from './logout/errors.js';
-import { verifyLogoutToken } from './logout/verify.js';
-import type { VerifiedLogoutToken, VerifyLogoutTokenOptions } from './logout/verify.js';
+import { checkLogoutToken, rememberLogoutJti } from './logout/verify.js';
+import type { LogoutReplayStore, VerifiedLogoutToken, VerifyLogoutTokenOptions } from './logout/verify.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
-/** The back-channel logout endpoint: {@link verifyLogoutToken}'s options plus what to do with a valid token. */
-export interface BackchannelLogoutEndpointOptions<Req extends IncomingMessage = IncomingMessage> extends VerifyLogoutTokenOptions {
+/**
+ * The back-channel logout endpoint: `verifyLogoutToken`'s options plus what to do with a
+ * valid token. `Tx` is whatever `transaction` hands out (e.g. a Prisma transaction client).
+ */
+export interface BackchannelLogoutEndpointOptions<Req extends IncomingMessage = IncomingMessage, Tx = undefined> extends Omit<VerifyLogoutTokenOptions, 'replay'> {
+  /** The `jti` cache, or a function giving the one bound to `transaction`'s `tx`. */
+  replay: LogoutReplayStore | ((tx: Tx) => LogoutReplayStore);
   /**
    * Ends the sessions the token names: by `sid`, and/or every session of `(iss, sub)`. "Already
-   * gone" is success. If it throws, the `jti` is forgotten (`replay.forget`) and the error goes
-   * to `next(err)` (a 5xx, which the OP may retry).
+   * gone" is success. If it throws, the error goes to `next(err)` (a 5xx, which the OP may
+   * retry), and the `jti` is not kept: rolled back with `transaction`, else `replay.forget`.
    */
-  logout(token: VerifiedLogoutToken, req: Req): MaybePromise<void>;
+  logout(token: VerifiedLogoutToken, req: Req, tx: Tx): MaybePromise<void>;
+  /**
+   * Runs the replay step and `logout` as one unit of work, e.g.
+   * `(work) => prisma.$transaction((tx) => work(tx))`: the `jti` is stored if and only if the
+   * sessions ended. Signature and claims are checked before it starts (no network inside).
+   */
+  transaction?(work: (tx: Tx) => Promise<void>): Promise<void>;
   /** Called with every refused token before the 400 is sent, e.g. to log `error.code`. */
   onRejected?(error: LogoutTokenError, req: Req): void;
   /** Largest accepted form body, bytes. Default 64 KiB. */
@@ -57,8 +68,9 @@ async function readLogoutToken(req: IncomingMessage & { body?: unknown }, maxByt
 
 /**
  * The Back-Channel Logout endpoint (OIDC Back-Channel Logout 1.0 §2.5–2.8) as a Node/Express
- * handler: reads the form's `logout_token`, verifies it ({@link verifyLogoutToken}), calls
- * `logout`, then answers `200` with `Cache-Control: no-store`. A refused token is `400`
+ * handler: reads the form's `logout_token`, verifies it (`verifyLogoutToken`: signature
+ * and claims first, then the `jti` — inside `transaction` when given), calls `logout`, then
+ * answers `200` with `Cache-Control: no-store`. A refused token is `400`
  * `{ "error": "invalid_request", "error_description": … }` and `logout` is not called.
  * Unexpected failures go to `next(err)`. It imports nothing from Express.
  *
@@ -73,19 +85,25 @@ async function readLogoutToken(req: IncomingMessage & { body?: unknown }, maxByt
  * }));
  * ```
  */
-export function backchannelLogoutEndpoint<Req extends IncomingMessage = IncomingMessage>(
-  options: BackchannelLogoutEndpointOptions<Req>,
+export function backchannelLogoutEndpoint<Req extends IncomingMessage = IncomingMessage, Tx = undefined>(
+  options: BackchannelLogoutEndpointOptions<Req, Tx>,
 ): (req: Req, res: ServerResponse, next: (error?: unknown) => void) => void {
-  const { logout, onRejected, maxBodyBytes, ...verifyOptions } = options;
+  const { logout, onRejected, maxBodyBytes, transaction, replay, ...verifyOptions } = options;
   async function run(req: Req, res: ServerResponse): Promise<void> {
     const token = await readLogoutToken(req, maxBodyBytes ?? 65_536);
-    const verified = await verifyLogoutToken(token, verifyOptions);
-    try {
-      await logout(verified, req);
-    } catch (err) {
-      await options.replay.forget?.(verified.iss, verified.jti).catch(() => undefined);
-      throw err;
-    }
+    const verified = await checkLogoutToken(token, verifyOptions);
+    const remembered = async (tx: Tx): Promise<void> => {
+      const store = typeof replay === 'function' ? replay(tx) : replay;
+      await rememberLogoutJti(verified, store);
+      try {
+        await logout(verified, req, tx);
+      } catch (err) {
+        if (transaction === undefined) await store.forget?.(verified.iss, verified.jti).catch(() => undefined);
+        throw err;
+      }
+    };
+    if (transaction === undefined) await remembered(undefined as Tx);
+    else await transaction(remembered);
     send(res, 200);
   }
   return function backchannelLogoutStep(req, res, next) {

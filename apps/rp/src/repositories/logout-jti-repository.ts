@@ -3,8 +3,10 @@ import type { Db } from './db.js';
 
 /**
  * Records a logout token's `(issuer, jti)` until `expiresAt`; `false` when it was already there
- * (a replay). The primary key makes this atomic across processes. Rows expired more than five
- * minutes ago are swept on the way.
+ * (a replay). The primary key makes this atomic across processes; run it in the transaction
+ * that ends the sessions, so a failure there forgets the jti too (a duplicate key aborts the
+ * transaction, which the caller then rolls back). Rows expired more than five minutes ago are
+ * swept on the way.
  */
 export async function rememberLogoutJti(db: Db, options: { issuer: string; jti: string; expiresAt: Date; now: Date }): Promise<boolean> {
   const { issuer, jti, expiresAt, now } = options;
@@ -16,9 +18,4 @@ export async function rememberLogoutJti(db: Db, options: { issuer: string; jti: 
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return false;
     throw error;
   }
-}
-
-/** Drops a recorded `jti` again: ending the sessions failed, so the OP's retry must be accepted. */
-export async function forgetLogoutJti(db: Db, { issuer, jti }: { issuer: string; jti: string }): Promise<void> {
-  await db.logoutJti.deleteMany({ where: { issuer, jti } });
 }

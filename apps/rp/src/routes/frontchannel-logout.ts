@@ -34,7 +34,7 @@ export function frontchannelLogoutRoute({ config, prisma, logger }: Pick<RouteDe
         res.status(400).type('html').send(frontchannelLogoutPage({ ended: false }));
         return;
       }
-      const ended = await endOpSessions({ prisma, issuer: iss, sid });
+      const ended = await endOpSessions({ db: prisma, issuer: iss, sid });
       const session = currentSession(res);
       if (session && ended.includes(session.id)) clearSessionCookie(res, config);
       logger.info({ ended: ended.length }, 'front-channel logout'); // never the sid: it is enough to end the session

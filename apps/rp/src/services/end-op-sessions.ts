@@ -1,8 +1,9 @@
-import type { PrismaClient } from '../db/client.js';
+import type { Db } from '../repositories/db.js';
 import { deleteSessionsForLogout } from '../repositories/session-logout-repository.js';
 
 export interface EndOpSessionsOptions {
-  prisma: PrismaClient;
+  /** The Prisma client, or a transaction. */
+  db: Db;
   /** The OP's issuer (already verified against `RP_OIDC_ISSUER`). */
   issuer: string;
   sub?: string | undefined;
@@ -15,6 +16,6 @@ export interface EndOpSessionsOptions {
  * sessions of that user through that OP session. Nothing left to end is success (the logout is
  * idempotent). Returns the ids of the ended sessions.
  */
-export async function endOpSessions({ prisma, issuer, sub, sid }: EndOpSessionsOptions): Promise<string[]> {
-  return deleteSessionsForLogout(prisma, { issuer, sub, sid });
+export async function endOpSessions({ db, issuer, sub, sid }: EndOpSessionsOptions): Promise<string[]> {
+  return deleteSessionsForLogout(db, { issuer, sub, sid });
 }

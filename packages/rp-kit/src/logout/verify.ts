@@ -74,6 +74,8 @@ export interface VerifiedLogoutToken {
   claims: Readonly<Record<string, unknown>>;
 }
 
+type CheckOptions = Omit<VerifyLogoutTokenOptions, 'replay'>;
+
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
 const isHmac = (alg: string): boolean => /^hs/i.test(alg);
@@ -85,7 +87,7 @@ function isLogoutTyp(typ: unknown): boolean {
   return lower === 'logout+jwt' || lower === 'application/logout+jwt';
 }
 
-function checkHeader(header: Record<string, unknown>, options: VerifyLogoutTokenOptions): string {
+function checkHeader(header: Record<string, unknown>, options: CheckOptions): string {
   if (!Object.hasOwn(header, 'typ')) {
     if (options.allowMissingTyp !== true) throw new LogoutTokenError('typ', 'the token typ must be logout+jwt');
   } else if (!isLogoutTyp(header['typ'])) {
@@ -99,7 +101,7 @@ function checkHeader(header: Record<string, unknown>, options: VerifyLogoutToken
   return alg;
 }
 
-async function verifySignature(token: string, alg: string, options: VerifyLogoutTokenOptions, now: Date, skew: number): Promise<VerifyResult> {
+async function verifySignature(token: string, alg: string, options: CheckOptions, now: Date, skew: number): Promise<VerifyResult> {
   const common = { currentDate: now, clockToleranceSec: skew };
   try {
     if (isHmac(alg)) return await verifyJwtWithSecret(token, options.clientSecret ?? '', { ...common, algorithms: [alg] });
@@ -149,6 +151,16 @@ async function verifySignature(token: string, alg: string, options: VerifyLogout
  * ```
  */
 export async function verifyLogoutToken(token: unknown, options: VerifyLogoutTokenOptions): Promise<VerifiedLogoutToken> {
+  const verified = await checkLogoutToken(token, options);
+  await rememberLogoutJti(verified, options.replay);
+  return verified;
+}
+
+/**
+ * Steps 1–7 of {@link verifyLogoutToken} and the presence of `jti`: everything but the replay
+ * cache. Internal: the Express adapter runs step 8 inside the caller's transaction.
+ */
+export async function checkLogoutToken(token: unknown, options: CheckOptions): Promise<VerifiedLogoutToken> {
   if (!isNonEmptyString(token)) throw new LogoutTokenError('missing_token', 'logout_token is required');
   const now = options.now?.() ?? new Date();
   const skew = options.clockSkewSeconds ?? 30;
@@ -202,10 +214,10 @@ export async function verifyLogoutToken(token: unknown, options: VerifyLogoutTok
   // 7. nonce is prohibited.
   if (Object.hasOwn(claims, 'nonce')) throw new LogoutTokenError('nonce', 'a logout token must not carry nonce');
 
-  // 8. jti, last: only a token that passed everything else is remembered.
+  // 8. jti (its replay check follows in rememberLogoutJti: only a token that passed everything
+  // else is remembered).
   const { jti } = claims;
   if (!isNonEmptyString(jti)) throw new LogoutTokenError('jti', 'jti is required');
-  if (!(await options.replay.checkAndStore(options.issuer, jti, until))) throw new LogoutTokenError('replay', 'the logout token was already used');
 
   return {
     iss: options.issuer,
@@ -216,4 +228,9 @@ export async function verifyLogoutToken(token: unknown, options: VerifyLogoutTok
     exp: until,
     claims,
   };
+}
+
+/** Step 8: records the `jti` until `exp`, or throws `replay` when it was seen before. Internal. */
+export async function rememberLogoutJti(verified: VerifiedLogoutToken, replay: LogoutReplayStore): Promise<void> {
+  if (!(await replay.checkAndStore(verified.iss, verified.jti, verified.exp))) throw new LogoutTokenError('replay', 'the logout token was already used');
 }

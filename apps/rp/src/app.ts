@@ -12,14 +12,17 @@ import { loadSession } from './middleware/session.js';
 import { accountExportRoute } from './routes/account-export.js';
 import { accountRoute } from './routes/account.js';
 import { apiAccountExportRoute } from './routes/api-account-export.js';
+import { backchannelLogoutRoute } from './routes/backchannel-logout.js';
 import { callbackRoute } from './routes/callback.js';
 import { commandsRoute } from './routes/commands.js';
 import type { RouteDeps } from './routes/deps.js';
+import { frontchannelLogoutRoute } from './routes/frontchannel-logout.js';
 import { healthzRoute } from './routes/healthz.js';
 import { homeRoute } from './routes/home.js';
 import { loginRoute } from './routes/login.js';
 import { logoutRoute } from './routes/logout.js';
 import { readyzRoute } from './routes/readyz.js';
+import { signedOutRoute } from './routes/signed-out.js';
 import { createOidcClient, type OidcClient } from './services/oidc-client.js';
 import { STYLESHEET_CSP_HASH } from './views/layout.js';
 
@@ -58,7 +61,8 @@ export function createApp(deps: AppDeps): Express {
           'default-src': ["'none'"],
           'style-src': [STYLESHEET_CSP_HASH],
           'img-src': ["'self'", 'data:'],
-          'form-action': ["'self'"],
+          // "Sign out everywhere" posts to /logout, which redirects to the OP's end_session_endpoint.
+          'form-action': ["'self'", new URL(config.issuer).origin],
           'frame-ancestors': ["'none'"],
           'base-uri': ["'none'"],
           ...(config.secureCookies ? { 'upgrade-insecure-requests': [] } : {}),
@@ -75,6 +79,8 @@ export function createApp(deps: AppDeps): Express {
   app.get('/readyz', ...readyzRoute(routeDeps));
   // OpenID Provider Commands: OP-to-RP calls, authenticated by the signed token only (no session).
   app.post('/commands/:tenant', ...commandsRoute(routeDeps));
+  // Back-Channel Logout: OP-to-RP, authenticated by the signed logout token only (no session).
+  app.post('/backchannel-logout', ...backchannelLogoutRoute(routeDeps));
 
   app.use(loadSession(routeDeps));
   app.get('/', ...homeRoute(routeDeps));
@@ -84,6 +90,8 @@ export function createApp(deps: AppDeps): Express {
   app.get('/account/export', ...accountExportRoute(routeDeps));
   app.get('/api/account/export', ...apiAccountExportRoute(routeDeps));
   app.post('/logout', ...logoutRoute(routeDeps));
+  app.get('/signed-out', ...signedOutRoute(routeDeps));
+  app.get('/frontchannel-logout', ...frontchannelLogoutRoute(routeDeps));
 
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -131,3 +131,5 @@ export function requireAuthentication<Req extends IncomingMessage = IncomingMess
 
 export { commandEndpoint } from './express-commands.js';
 export type { CommandEndpointOptions } from './express-commands.js';
+export { backchannelLogoutEndpoint } from './express-logout.js';
+export type { BackchannelLogoutEndpointOptions } from './express-logout.js';

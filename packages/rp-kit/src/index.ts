@@ -1,6 +1,7 @@
 /**
  * `@oidc-ref/rp-kit`: what an RP needs beyond sign-in, framework-free. Step-up checks, RFC 9470
- * challenges, and the receiving side of OpenID Provider Commands (verify, state machine, SSE).
+ * challenges, the receiving side of OpenID Provider Commands (verify, state machine, SSE), and
+ * back-channel logout-token verification.
  *
  * @packageDocumentation
  */
@@ -39,3 +40,7 @@ export type { AccountStore, CommandContext, StoredAccount } from './commands/sto
 export { MemoryAccountStore, MemoryReplayStore } from './commands/memory.js';
 export { applyAccountCommand, profileClaims, runTenantCommand } from './commands/apply.js';
 export type { AccountCommandResult, TenantStreamItem } from './commands/apply.js';
+export { LogoutTokenError } from './logout/errors.js';
+export type { LogoutTokenErrorCode } from './logout/errors.js';
+export { BACKCHANNEL_LOGOUT_EVENT, DEFAULT_LOGOUT_ALGS, verifyLogoutToken } from './logout/verify.js';
+export type { JwksLoader, LogoutReplayStore, VerifiedLogoutToken, VerifyLogoutTokenOptions } from './logout/verify.js';

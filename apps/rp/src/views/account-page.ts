@@ -93,6 +93,7 @@ ${rows}</tbody>
 <p>See everything this app keeps about your account, as JSON. This is a sensitive action: you may be asked to confirm it is you with a stronger sign-in (for example a second factor) at your identity provider.</p>
 <p><a class="button" href="/account/export">Export my data</a></p>
 </section>
-<form method="post" action="/logout"><input type="hidden" name="csrf" value="${csrfToken}"><button class="secondary" type="submit">Sign out</button></form>`;
+<form method="post" action="/logout"><input type="hidden" name="csrf" value="${csrfToken}"><button class="secondary" type="submit">Sign out</button></form>
+<form method="post" action="/logout"><input type="hidden" name="csrf" value="${csrfToken}"><input type="hidden" name="everywhere" value="1"><button class="secondary" type="submit" title="Also sign out of your identity provider and the other apps you use with it">Sign out everywhere</button></form>`;
   return layout({ title: 'Your account', body, user: { label: account.email ?? account.name ?? account.sub } });
 }

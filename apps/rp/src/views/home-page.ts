@@ -13,7 +13,8 @@ export function homePage({ signedIn }: HomePageOptions): string {
 <h1>Welcome back</h1>
 <p>You are signed in as <strong>${signedIn.label}</strong> in <strong>${signedIn.tenantName}</strong>.</p>
 <p><a class="button" href="/account">Your account</a>
-<form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="${signedIn.csrfToken}"><button class="secondary" type="submit">Sign out</button></form></p>
+<form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="${signedIn.csrfToken}"><button class="secondary" type="submit">Sign out</button></form>
+<form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="${signedIn.csrfToken}"><input type="hidden" name="everywhere" value="1"><button class="secondary" type="submit" title="Also sign out of your identity provider and the other apps you use with it">Sign out everywhere</button></form></p>
 </section>`
     : html`<section class="card">
 <h1>Sample multi-tenant app</h1>

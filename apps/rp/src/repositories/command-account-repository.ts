@@ -169,3 +169,44 @@ export async function setAccountAuthenticationProvider(
   }
   return db.account.findFirst({ where: scopedToTenant(tenantId, { issuer, sub }), select });
 }
+
+/** One page of {@link listAuditDataPage}: the accounts' audit data, one JSON object per line. */
+export interface AuditDataPage {
+  /** `count` one-line JSON objects joined by `\n` (jsonb text never holds a raw line break), or null for an empty page. */
+  lines: string | null;
+  lastId: string | null;
+  count: number;
+}
+
+/**
+ * One page of a tenant's accounts of `issuer` as `audit` data, built by Postgres: for each
+ * account (by id, after `afterId`) the retained claims (the provisioned ones, else email and
+ * name) overlaid with `sub`, `account_state`, `authentication_provider` and, for an account
+ * that signed in, `last_access`: the same object `audit` answers. The whole page is one row
+ * with one text value, so the RP does no per-account parsing or serialising at all.
+ */
+export async function listAuditDataPage(db: Db, options: { tenantId: string; issuer: string; afterId?: string; take: number }): Promise<AuditDataPage> {
+  const { tenantId, issuer, afterId, take } = options;
+  const scope = scopedToTenant(tenantId, { issuer });
+  const after = afterId === undefined ? Prisma.empty : Prisma.sql`AND id > ${afterId}`;
+  const rows = await db.$queryRaw<AuditDataPage[]>`
+    SELECT string_agg(data, E'\\n' ORDER BY id) AS lines, max(id) AS "lastId", count(*)::int AS count
+      FROM (
+        SELECT id,
+               (CASE WHEN jsonb_typeof(claims -> 'provisioned') = 'object' THEN claims -> 'provisioned'
+                     ELSE jsonb_strip_nulls(jsonb_build_object('email', email, 'name', name)) END
+                || jsonb_build_object(
+                     'sub', sub,
+                     'account_state', CASE WHEN state IN ('active', 'suspended', 'archived') THEN state ELSE 'active' END,
+                     'authentication_provider', CASE WHEN authentication_provider IN ('rp', 'op', 'op_migration', 'external') THEN authentication_provider ELSE 'unknown' END)
+                || CASE WHEN claims -> 'id_token' IS NOT NULL
+                        THEN jsonb_build_object('last_access', floor(extract(epoch FROM last_login_at))::bigint)
+                        ELSE '{}'::jsonb END
+               )::text AS data
+          FROM accounts
+         WHERE tenant_id = ${scope.tenantId} AND issuer = ${scope.issuer} ${after}
+         ORDER BY id
+         LIMIT ${take}
+      ) AS page`;
+  return rows[0] ?? { lines: null, lastId: null, count: 0 };
+}

@@ -11,8 +11,10 @@ import {
   createCommandAccount,
   deleteCommandAccount,
   findCommandAccount,
+  listAuditDataPage,
   listCommandAccountsPage,
   updateCommandAccount,
+  type AuditDataPage,
   type CommandAccountListRow,
   type CommandAccountRecord,
 } from '../repositories/command-account-repository.js';
@@ -149,6 +151,24 @@ export function createCommandAccountStore({ prisma, tenantId, logger, now = () =
         for (const row of page) yield rowToStored(row);
         if (page.length < PAGE) return;
         afterId = page.at(-1)?.id;
+      }
+    },
+    // audit_tenant's fast path: Postgres builds each account's audit object (see
+    // listAuditDataPage; the same shape as rowToStored + rp-kit's audit body), a page per query.
+    // The next page is queried while this one is being written, so Postgres and the socket
+    // work in parallel; at most two pages are held.
+    async *listAuditData(ctx) {
+      const fetchPage = (afterId?: string) => listAuditDataPage(prisma, { tenantId, issuer: ctx.iss, ...(afterId === undefined ? {} : { afterId }), take: PAGE });
+      let next: Promise<AuditDataPage> | undefined = fetchPage();
+      try {
+        while (next !== undefined) {
+          const page: AuditDataPage = await next;
+          next = page.count === PAGE && page.lastId !== null ? fetchPage(page.lastId) : undefined;
+          if (page.lines !== null) yield page.lines.split('\n');
+        }
+      } finally {
+        // The consumer stopped early (the OP went away): let a prefetch in flight fail quietly.
+        next?.catch(() => undefined);
       }
     },
     async saveMetadata(_ctx, metadata) {

@@ -191,6 +191,33 @@ describe('18: migrate', () => {
 });
 
 describe('audit_tenant listing', () => {
+  it('streams for every account exactly what audit answers for it (activated, signed in, RP-managed, with odd claims)', async () => {
+    const tenant = uniq('same');
+    const signedIn: FakeUser = { sub: uniq('si'), email: 'si@same.example', name: 'Si', tenant, tenant_name: 'Same' };
+    await send('activate', { sub: uniq('act'), email: 'a@same.example', given_name: 'Line\nBreak "quoted"', groups: ['g1'], address: { street_address: 'x\ny' } }, tenant);
+    await signIn(rp.browser(), op, signedIn);
+    const provisioned = uniq('prov');
+    await send('activate', { sub: provisioned, email: 'p@same.example' }, tenant);
+    await signIn(rp.browser(), op, { sub: provisioned, email: 'p2@same.example', tenant, tenant_name: 'Same' });
+    await setAccountAuthenticationProvider({ prisma: rp.prisma, issuer: op.issuer, tenant, sub: uniq('local'), authenticationProvider: 'external', create: { email: null, name: 'Local' } });
+    const suspended = uniq('sus');
+    await send('activate', { sub: suspended }, tenant);
+    await send('suspend', { sub: suspended }, tenant);
+
+    const res = await send('audit_tenant', {}, tenant);
+    const stream = events(res.text);
+    const accounts = stream.filter((e) => e.event === 'account-state');
+    expect(accounts).toHaveLength(5);
+    expect(stream.at(-1)).toEqual({ event: 'command-complete', data: { total_accounts: 5 } });
+    for (const { data } of accounts) {
+      const audit = await send('audit', { sub: data['sub'] }, tenant);
+      expect(data).toEqual(audit.body);
+    }
+    const bySub = new Map(accounts.map((e) => [e.data['sub'], e.data]));
+    expect(bySub.get(signedIn.sub)).toEqual({ sub: signedIn.sub, account_state: 'active', email: 'si@same.example', name: 'Si', authentication_provider: 'op', last_access: expect.any(Number) });
+    expect(bySub.get(suspended)).toMatchObject({ account_state: 'suspended' });
+  });
+
   it('pages through more accounts than one page, each once, with their authentication_provider', async () => {
     const tenant = uniq('big');
     await send('metadata', { metadata: {} }, tenant);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 
-import { SseBatchWriter, formatEvent, writeEvent } from './sse.js';
+import { RawJson, SseBatchWriter, formatEvent, writeEvent } from './sse.js';
 
 class FakeSink extends EventEmitter {
   readonly chunks: string[] = [];
@@ -99,4 +99,12 @@ describe('SseBatchWriter', () => {
     const sink = Object.assign(new FakeSink(true), { destroyed: true });
     await expect(new SseBatchWriter(sink, { maxBufferBytes: 1 }).write({ id: '1', event: 'e', data: 1 })).rejects.toThrow('closed');
   });
+});
+
+it('writes RawJson data as is, and refuses a line break in it', () => {
+  expect(formatEvent({ id: '7', event: 'account-state', data: new RawJson('{"sub": "a", "account_state": "active"}') })).toBe(
+    'id: 7\nevent: account-state\ndata: {"sub": "a", "account_state": "active"}\n\n',
+  );
+  expect(() => new RawJson('{"sub":"a"}\nevent: forged')).toThrow(TypeError);
+  expect(() => new RawJson('{"sub":"a"}\r')).toThrow(TypeError);
 });

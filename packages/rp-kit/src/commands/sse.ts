@@ -7,7 +7,25 @@ export interface EventSink {
   readonly destroyed?: boolean;
 }
 
-/** One Server-Sent Event: `data` is serialised as compact one-line JSON. */
+/**
+ * Event data that is already serialised as one-line JSON (e.g. built by the database), written
+ * as is instead of through `JSON.stringify`. The text must be valid JSON; a line break is refused
+ * because it would end the `data:` field and let the rest forge SSE fields.
+ *
+ * @example
+ * ```ts
+ * formatEvent({ id: '1', event: 'account-state', data: new RawJson('{"sub":"a","account_state":"active"}') });
+ * ```
+ */
+export class RawJson {
+  readonly text: string;
+  constructor(text: string) {
+    if (/[\r\n]/.test(text)) throw new TypeError('raw JSON event data must be a single line');
+    this.text = text;
+  }
+}
+
+/** One Server-Sent Event: `data` is serialised as compact one-line JSON (or written as is, for {@link RawJson}). */
 export interface ServerSentEvent {
   id: string;
   event: string;
@@ -18,7 +36,7 @@ export interface ServerSentEvent {
 export function formatEvent({ id, event, data }: ServerSentEvent): string {
   if (/[\r\n]/.test(id) || /[\r\n]/.test(event)) throw new TypeError('SSE id and event must be single-line');
   // JSON.stringify never emits raw line breaks (they are escaped inside strings), so one line.
-  return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+  return `id: ${id}\nevent: ${event}\ndata: ${data instanceof RawJson ? data.text : JSON.stringify(data)}\n\n`;
 }
 
 /**

@@ -85,6 +85,16 @@ export async function findAccountClaimsInTenant(db: Db, { tenantId, accountId }:
   return row?.claims ?? null;
 }
 
+/**
+ * The claims `activate`/`maintain` provisioned for `(issuer, sub)` in this tenant
+ * (`claims.provisioned`), so a sign-in can keep them; `undefined` when there are none.
+ */
+export async function findProvisionedClaims(db: Db, { tenantId, issuer, sub }: { tenantId: string; issuer: string; sub: string }): Promise<unknown> {
+  const row = await db.account.findFirst({ where: scopedToTenant(tenantId, { issuer, sub }), select: { claims: true } });
+  const claims = row?.claims;
+  return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? (claims as Record<string, unknown>)['provisioned'] : undefined;
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }

@@ -10,7 +10,7 @@ import { AppError } from '../errors.js';
 import { groupIdsOf } from '../lib/role-mapping.js';
 import { knownRoles } from '../lib/rp-roles.js';
 import { randomToken, sha256Base64Url, timingSafeEqualString } from '../lib/tokens.js';
-import { upsertAccountInTenant } from '../repositories/account-repository.js';
+import { findProvisionedClaims, upsertAccountInTenant } from '../repositories/account-repository.js';
 import { createSession, deleteSession, takeLoginState, type SessionRecord } from '../repositories/session-repository.js';
 import { upsertTenant } from '../repositories/tenant-repository.js';
 import { LoginStateSchema, type LoginState } from './login-state.js';
@@ -111,13 +111,15 @@ export async function completeSignIn(options: CompleteSignInOptions): Promise<Co
   const cookieValue = randomToken();
   const { accountId, tenantId } = await prisma.$transaction(async (tx) => {
     const tenant = await upsertTenant(tx, { issuer: claims.iss, externalId: claims.tenant, name: claims.tenant_name });
+    // Claims provisioned by OpenID Provider Commands (activate/maintain) survive the sign-in.
+    const provisioned = await findProvisionedClaims(tx, { tenantId: tenant.id, issuer: claims.iss, sub: claims.sub });
     const account = await upsertAccountInTenant(tx, {
       tenantId: tenant.id,
       issuer: claims.iss,
       sub: claims.sub,
       email: userinfo.email ?? stringClaim(claims, 'email'),
       name: userinfo.name ?? stringClaim(claims, 'name'),
-      claims: { id_token: claims, userinfo },
+      claims: { id_token: claims, userinfo, ...(provisioned === undefined ? {} : { provisioned }) },
       lastLoginAt: now,
       ...accessClaims(claims),
     });

@@ -216,6 +216,8 @@ describe('audit_tenant listing', () => {
     const bySub = new Map(accounts.map((e) => [e.data['sub'], e.data]));
     expect(bySub.get(signedIn.sub)).toEqual({ sub: signedIn.sub, account_state: 'active', email: 'si@same.example', name: 'Si', authentication_provider: 'op', last_access: expect.any(Number) });
     expect(bySub.get(suspended)).toMatchObject({ account_state: 'suspended' });
+    // Claims provisioned by activate survive a later sign-in (which adds last_access).
+    expect(bySub.get(provisioned)).toEqual({ sub: provisioned, account_state: 'active', email: 'p@same.example', authentication_provider: 'op', last_access: expect.any(Number) });
   });
 
   it('pages through more accounts than one page, each once, with their authentication_provider', async () => {

@@ -23,6 +23,7 @@ import { loginRoute } from './routes/login.js';
 import { logoutRoute } from './routes/logout.js';
 import { readyzRoute } from './routes/readyz.js';
 import { signedOutRoute } from './routes/signed-out.js';
+import { saveTenantRolesRoute, tenantRolesRoute } from './routes/tenant-roles.js';
 import { createOidcClient, type OidcClient } from './services/oidc-client.js';
 import { STYLESHEET_CSP_HASH } from './views/layout.js';
 
@@ -89,6 +90,8 @@ export function createApp(deps: AppDeps): Express {
   app.get('/account', ...accountRoute(routeDeps));
   app.get('/account/export', ...accountExportRoute(routeDeps));
   app.get('/api/account/export', ...apiAccountExportRoute(routeDeps));
+  app.get('/tenant/roles', ...tenantRolesRoute(routeDeps));
+  app.post('/tenant/roles', ...saveTenantRolesRoute(routeDeps));
   app.post('/logout', ...logoutRoute(routeDeps));
   app.get('/signed-out', ...signedOutRoute(routeDeps));
   app.get('/frontchannel-logout', ...frontchannelLogoutRoute(routeDeps));

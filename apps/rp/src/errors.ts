@@ -22,6 +22,7 @@ export type AppErrorCode =
   | 'step_up_wrong_user'
   | 'step_up_unmet'
   | 'step_up_interaction_required'
+  | 'forbidden'
   | 'not_found'
   | 'server_error';
 
@@ -108,6 +109,11 @@ const CATALOGUE: Readonly<Record<AppErrorCode, Entry>> = {
     title: 'Sign-in needed at the identity provider',
     description:
       'The identity provider needs you to sign in again, or to finish a step there, before this action can go ahead. The action was not performed; you are still signed in.',
+  },
+  forbidden: {
+    status: 403,
+    title: 'Not allowed',
+    description: 'Your account does not have the role this page needs.',
   },
   not_found: {
     status: 404,

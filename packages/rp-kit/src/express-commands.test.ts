@@ -1,5 +1,5 @@
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { KeySet, generateSigningKey } from '@oidc-ref/crypto';
@@ -142,4 +142,45 @@ it('sends an SSE error event when the store fails mid-stream', async () => {
   expect(events.map((e) => e.event)).toEqual(['account-state', 'error']);
   expect(events[1]?.data).toEqual({ error_description: 'the RP could not finish the command' });
   expect(nextErrors).toHaveLength(1);
+});
+
+it('stops reading the store while the OP does not read (backpressure), and for good once it disconnects', async () => {
+  const TOTAL = 2_000_000; // ~190 MB of events if nothing held the producer back
+  let produced = 0;
+  let closed = false;
+  const listAuditData = async function* (): AsyncGenerator<string[]> {
+    try {
+      for (let page = 0; page * 1000 < TOTAL; page += 1) {
+        const lines = Array.from({ length: 1000 }, (_, i) => `{"sub":"user-${page * 1000 + i}","account_state":"active","email":"someone@example.org"}`);
+        produced += lines.length;
+        yield await Promise.resolve(lines);
+      }
+    } finally {
+      closed = true;
+    }
+  };
+  Object.assign(store, { listAuditData });
+  const body = new URLSearchParams({ command_token: await mint({ command: 'audit_tenant', sub: undefined }) }).toString();
+  const req = request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } });
+  const response = await new Promise<IncomingMessage>((resolve) => {
+    req.on('response', resolve);
+    req.end(body);
+  });
+  expect(response.statusCode).toBe(200);
+  response.pause(); // the OP stops reading
+
+  // Wait until the producer has stalled: the count stops moving.
+  let last = -1;
+  while (produced !== last) {
+    last = produced;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(produced).toBeLessThan(TOTAL / 10); // held back by the socket, not run to the end
+  expect(closed).toBe(false);
+
+  response.destroy();
+  req.destroy();
+  for (let i = 0; i < 50 && !closed; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(closed).toBe(true); // the store's iterator was closed: no more queries
+  expect(produced).toBeLessThan(TOTAL / 10);
 });

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyAccountCommand, runTenantCommand } from './commands/apply.js';
 import { CommandError, invalidRequest } from './commands/errors.js';
 import { ACCOUNT_COMMANDS, TENANT_COMMANDS, isStreamingCommand } from './commands/names.js';
-import { writeEvent } from './commands/sse.js';
+import { SseBatchWriter, writeEvent } from './commands/sse.js';
 import type { AccountStore, CommandContext } from './commands/store.js';
 import { verifyCommandToken } from './commands/verify.js';
 import type { CommandProvider, ReplayStore, VerifiedCommand } from './commands/verify.js';
@@ -73,15 +73,22 @@ async function stream(command: Extract<VerifiedCommand, { kind: 'tenant' }>, sto
   res.setHeader('Cache-Control', 'no-store');
   if (req.httpVersionMajor === 1) res.setHeader('Connection', 'keep-alive');
   res.flushHeaders();
+  // Events are batched into large chunks and every flush honours backpressure (awaits drain),
+  // so a stream of any length holds at most one batch plus the socket buffer in memory.
+  const writer = new SseBatchWriter(res);
   let id = 0;
   try {
     for await (const item of runTenantCommand(command.command as Parameters<typeof runTenantCommand>[0], { iss: command.iss, tenant: command.tenant }, store)) {
+      if (res.destroyed) return; // the OP went away: stop reading the store
       id += 1;
-      await writeEvent(res, { id: String(id), event: item.event, data: item.data });
+      const pending = writer.write({ id: String(id), event: item.event, data: item.data });
+      if (pending !== undefined) await pending;
     }
+    await writer.flush();
   } catch (err) {
     if (res.destroyed || res.writableEnded) return;
     id += 1;
+    await writer.flush().catch(() => undefined);
     await writeEvent(res, { id: String(id), event: 'error', data: { error_description: 'the RP could not finish the command' } }).catch(() => undefined);
     res.end();
     throw err;

@@ -31,8 +31,8 @@ export {
 export type { AccountCommand, AccountState, StreamingCommand, TenantCommand } from './commands/names.js';
 export { nextState } from './commands/state-machine.js';
 export type { Transition } from './commands/state-machine.js';
-export { formatEvent, writeEvent } from './commands/sse.js';
-export type { EventSink, ServerSentEvent } from './commands/sse.js';
+export { RawJson, SseBatchWriter, formatEvent, writeEvent } from './commands/sse.js';
+export type { EventSink, ServerSentEvent, SseBatchWriterOptions } from './commands/sse.js';
 export { DEFAULT_COMMAND_ALGS, cachedJwks, verifyCommandToken } from './commands/verify.js';
 export type { JsonWebKeySet } from '@oidc-ref/crypto';
 export type { CommandProvider, ReplayStore, VerifiedCommand, VerifyCommandTokenOptions } from './commands/verify.js';

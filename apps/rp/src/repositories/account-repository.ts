@@ -12,6 +12,9 @@ export interface AccountRecord {
   state: string;
   lastLoginAt: Date;
   createdAt: Date;
+  groups: string[];
+  opRoles: string[];
+  authenticationProvider: string;
 }
 
 const accountSelect = {
@@ -24,6 +27,9 @@ const accountSelect = {
   state: true,
   lastLoginAt: true,
   createdAt: true,
+  groups: true,
+  opRoles: true,
+  authenticationProvider: true,
 } as const;
 
 export interface UpsertAccountOptions {
@@ -35,6 +41,10 @@ export interface UpsertAccountOptions {
   /** The latest sign-in's ID token claims and userinfo response (plain JSON). */
   claims: Readonly<Record<string, unknown>>;
   lastLoginAt: Date;
+  /** The ID token's `groups` (OP group ids), when it carried the claim; else the stored ones stay. */
+  groups?: string[];
+  /** The known RP roles of the ID token's `roles` claim, when it carried one; else the stored ones stay. */
+  opRoles?: string[];
 }
 
 /**
@@ -45,11 +55,12 @@ export interface UpsertAccountOptions {
 export async function upsertAccountInTenant(db: Db, options: UpsertAccountOptions): Promise<AccountRecord | null> {
   const { tenantId, issuer, sub, email, name, lastLoginAt } = options;
   const claims = JSON.parse(JSON.stringify(options.claims)) as Prisma.InputJsonObject;
+  const access = { ...(options.groups === undefined ? {} : { groups: options.groups }), ...(options.opRoles === undefined ? {} : { opRoles: options.opRoles }) };
   try {
     return await db.account.upsert({
       where: scopedToTenant(tenantId, { issuer_sub: { issuer, sub } }),
-      create: { tenantId, issuer, sub, email, name, claims, lastLoginAt },
-      update: { email, name, claims, lastLoginAt },
+      create: { tenantId, issuer, sub, email, name, claims, lastLoginAt, ...access },
+      update: { email, name, claims, lastLoginAt, ...access },
       select: accountSelect,
     });
   } catch (error) {
@@ -72,6 +83,16 @@ export async function findAccountInTenant(db: Db, { tenantId, accountId }: FindA
 export async function findAccountClaimsInTenant(db: Db, { tenantId, accountId }: FindAccountOptions): Promise<unknown> {
   const row = await db.account.findFirst({ where: scopedToTenant(tenantId, { id: accountId }), select: { claims: true } });
   return row?.claims ?? null;
+}
+
+/**
+ * The claims `activate`/`maintain` provisioned for `(issuer, sub)` in this tenant
+ * (`claims.provisioned`), so a sign-in can keep them; `undefined` when there are none.
+ */
+export async function findProvisionedClaims(db: Db, { tenantId, issuer, sub }: { tenantId: string; issuer: string; sub: string }): Promise<unknown> {
+  const row = await db.account.findFirst({ where: scopedToTenant(tenantId, { issuer, sub }), select: { claims: true } });
+  const claims = row?.claims;
+  return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? (claims as Record<string, unknown>)['provisioned'] : undefined;
 }
 
 function isUniqueViolation(error: unknown): boolean {

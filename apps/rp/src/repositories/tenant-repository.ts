@@ -77,3 +77,28 @@ export async function findTenantOpMetadata(db: Db, { tenantId }: { tenantId: str
   const row = await db.tenant.findUnique({ where: { id: tenantId }, select: { opMetadata: true } });
   return row?.opMetadata ?? null;
 }
+
+/** What the command endpoint and the account page need of a tenant: its OP metadata and role mapping (unvalidated JSON). */
+export interface TenantCommandSettings {
+  opMetadata: unknown;
+  roleMapping: unknown;
+}
+
+/** The tenant's stored OP metadata and role mapping, or `null` for an unknown tenant. */
+export async function findTenantCommandSettings(db: Db, { tenantId }: { tenantId: string }): Promise<TenantCommandSettings | null> {
+  return db.tenant.findUnique({ where: { id: tenantId }, select: { opMetadata: true, roleMapping: true } });
+}
+
+/** Stores (or clears, with `null`, back to the default) a tenant's OP group → RP role mapping, validated by the caller. */
+export async function setTenantRoleMapping(db: Db, { tenantId, mapping }: { tenantId: string; mapping: Readonly<Record<string, readonly string[]>> | null }): Promise<void> {
+  await db.tenant.update({
+    where: { id: tenantId },
+    data: { roleMapping: mapping === null ? Prisma.DbNull : (JSON.parse(JSON.stringify(mapping)) as Prisma.InputJsonObject) },
+    select: { id: true },
+  });
+}
+
+/** A tenant by `(issuer, externalId)`, or `null`. */
+export async function findTenantByExternalId(db: Db, { issuer, externalId }: { issuer: string; externalId: string }): Promise<TenantRecord | null> {
+  return db.tenant.findUnique({ where: { issuer_externalId: { issuer, externalId } }, select: tenantSelect });
+}

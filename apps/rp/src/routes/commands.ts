@@ -4,21 +4,28 @@ import { ACCOUNT_COMMANDS, CommandError, STREAMING_COMMANDS, cachedJwks } from '
 import type { JsonWebKeySet } from '@oidc-ref/rp-kit';
 import { commandEndpoint } from '@oidc-ref/rp-kit/express';
 
+import { RP_ROLES } from '../lib/rp-roles.js';
 import { rememberCommandJti } from '../repositories/command-jti-repository.js';
 import { findOrCreateTenant } from '../repositories/tenant-repository.js';
 import { createCommandAccountStore } from '../services/command-account-store.js';
 import { sendCommandCallback } from '../services/send-command-callback.js';
 import type { RouteDeps } from './deps.js';
 
-// `migrate` is not offered: the RP keeps no authentication-provider policy yet.
-const ACCOUNT = ACCOUNT_COMMANDS.filter((name) => name !== 'migrate');
+/**
+ * The commands this RP offers (draft 02 names; `metadata` is always added by rp-kit), `migrate`
+ * included (policy: `migrateVerdict`). Every account command also runs asynchronously: 202,
+ * then the result goes to the OP's callback_endpoint (from `metadata`) when the command
+ * carries a callback_token.
+ */
+export const RP_COMMANDS_SUPPORTED: readonly string[] = [...ACCOUNT_COMMANDS, ...STREAMING_COMMANDS, ...ACCOUNT_COMMANDS.map((name) => `${name}_async`)];
 
 /**
- * The commands this RP offers (draft 02 names; `metadata` is always added by rp-kit). Every
- * account command also runs asynchronously: 202, then the result goes to the OP's
- * callback_endpoint (from `metadata`) when the command carries a callback_token.
+ * The RP members of every `metadata` response besides rp-kit's required ones (`context`,
+ * `commands_supported`, `command_endpoint`, `client_id`): the client name and the RP's roles.
  */
-export const RP_COMMANDS_SUPPORTED: readonly string[] = [...ACCOUNT, ...STREAMING_COMMANDS, ...ACCOUNT.map((name) => `${name}_async`)];
+export function rpMetadataResponse(): Record<string, unknown> {
+  return { client_name: 'oidc-ref sample RP', roles: RP_ROLES.map((role) => ({ ...role })) };
+}
 
 /** The Command Endpoint URL of the OP tenant `externalId`: what the OP registers and puts in `aud`. */
 export function commandEndpointUrl(baseUrl: string, externalId: string): string {
@@ -61,7 +68,7 @@ export function commandsRoute({ config, prisma, oidc, logger }: Pick<RouteDeps, 
         tenantIds.set(req, tenant.id);
       },
       commandsSupported: () => RP_COMMANDS_SUPPORTED,
-      metadataResponse: () => ({ client_name: 'oidc-ref sample RP' }),
+      metadataResponse: rpMetadataResponse,
       onAsyncResult(command, body, req) {
         const tenantId = tenantIds.get(req);
         if (tenantId === undefined) return;
@@ -70,7 +77,7 @@ export function commandsRoute({ config, prisma, oidc, logger }: Pick<RouteDeps, 
       store: (req) => {
         const tenantId = tenantIds.get(req);
         if (tenantId === undefined) throw new Error('command store requested before authorize');
-        return createCommandAccountStore({ prisma, tenantId });
+        return createCommandAccountStore({ prisma, tenantId, logger });
       },
     }),
   ];

@@ -7,8 +7,10 @@ import type { IdTokenClaims, UserInfoResponse } from '@oidc-ref/token-schemas';
 import type { RpConfig } from '../config.js';
 import type { PrismaClient } from '../db/client.js';
 import { AppError } from '../errors.js';
+import { groupIdsOf } from '../lib/role-mapping.js';
+import { knownRoles } from '../lib/rp-roles.js';
 import { randomToken, sha256Base64Url, timingSafeEqualString } from '../lib/tokens.js';
-import { upsertAccountInTenant } from '../repositories/account-repository.js';
+import { findProvisionedClaims, upsertAccountInTenant } from '../repositories/account-repository.js';
 import { createSession, deleteSession, takeLoginState, type SessionRecord } from '../repositories/session-repository.js';
 import { upsertTenant } from '../repositories/tenant-repository.js';
 import { LoginStateSchema, type LoginState } from './login-state.js';
@@ -109,14 +111,17 @@ export async function completeSignIn(options: CompleteSignInOptions): Promise<Co
   const cookieValue = randomToken();
   const { accountId, tenantId } = await prisma.$transaction(async (tx) => {
     const tenant = await upsertTenant(tx, { issuer: claims.iss, externalId: claims.tenant, name: claims.tenant_name });
+    // Claims provisioned by OpenID Provider Commands (activate/maintain) survive the sign-in.
+    const provisioned = await findProvisionedClaims(tx, { tenantId: tenant.id, issuer: claims.iss, sub: claims.sub });
     const account = await upsertAccountInTenant(tx, {
       tenantId: tenant.id,
       issuer: claims.iss,
       sub: claims.sub,
       email: userinfo.email ?? stringClaim(claims, 'email'),
       name: userinfo.name ?? stringClaim(claims, 'name'),
-      claims: { id_token: claims, userinfo },
+      claims: { id_token: claims, userinfo, ...(provisioned === undefined ? {} : { provisioned }) },
       lastLoginAt: now,
+      ...accessClaims(claims),
     });
     if (!account) {
       throw new AppError('tenant_mismatch', {
@@ -209,6 +214,15 @@ function parseUserInfo(response: unknown): UserInfoResponse {
     throw new AppError('sign_in_failed', { detail: `userinfo response rejected: ${problems.join('; ')}` });
   }
   return parsed.data;
+}
+
+/** The ID token's `groups` and `roles` (draft 01), only when present: a token without them keeps what commands provisioned. */
+function accessClaims(claims: IdTokenClaims): { groups?: string[]; opRoles?: string[] } {
+  const all = claims as Record<string, unknown>;
+  return {
+    ...(all['groups'] === undefined ? {} : { groups: groupIdsOf(all['groups']) }),
+    ...(all['roles'] === undefined ? {} : { opRoles: knownRoles(all['roles']) }),
+  };
 }
 
 function stringClaim(claims: IdTokenClaims, name: string): string | null {

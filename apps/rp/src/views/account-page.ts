@@ -1,5 +1,6 @@
 import { formatDate, formatEpochSeconds } from '../lib/format.js';
 import { html } from '../lib/html.js';
+import { RP_ROLES } from '../lib/rp-roles.js';
 import { layout } from './layout.js';
 
 export interface AccountPageOptions {
@@ -10,7 +11,10 @@ export interface AccountPageOptions {
     state: string;
     lastLoginAt: Date;
     createdAt: Date;
+    authenticationProvider: string;
   };
+  /** The account's RP role ids (see RP_ROLES). */
+  roles: readonly string[];
   tenant: { name: string; externalId: string; issuer: string; personal: boolean };
   /** The claims of this session's ID token. */
   idTokenClaims: Readonly<Record<string, unknown>>;
@@ -53,8 +57,11 @@ export function orderClaims(claims: Readonly<Record<string, unknown>>): string[]
 }
 
 /** The signed-in user's account, tenant and ID token claims. */
-export function accountPage({ account, tenant, idTokenClaims, csrfToken }: AccountPageOptions): string {
+export function accountPage({ account, roles, tenant, idTokenClaims, csrfToken }: AccountPageOptions): string {
   const active = account.state === 'active';
+  const roleBadges = RP_ROLES.filter((role) => roles.includes(role.id)).map(
+    (role) => html`<span class="badge" data-role="${role.id}" title="${role.description}">${role.display}</span> `,
+  );
   const rows = orderClaims(idTokenClaims).map(
     (name) => html`<tr><th scope="row"><code>${name}</code>${
       CLAIM_LABELS[name] ? html`<br><span class="muted">${CLAIM_LABELS[name]}</span>` : ''
@@ -68,7 +75,9 @@ export function accountPage({ account, tenant, idTokenClaims, csrfToken }: Accou
 <dt>Email</dt><dd>${account.email ?? html`<span class="muted">not shared</span>`}</dd>
 <dt>Name</dt><dd>${account.name ?? html`<span class="muted">not shared</span>`}</dd>
 <dt>Subject (sub)</dt><dd><code>${account.sub}</code></dd>
-<dt>State</dt><dd><span class="badge${active ? '' : ' bad'}">${account.state}</span></dd>
+<dt>State</dt><dd><span class="badge${active ? '' : ' bad'}" data-state="${account.state}">${account.state}</span></dd>
+<dt>Roles</dt><dd>${roleBadges.length > 0 ? roleBadges : html`<span class="muted">none</span>`}</dd>
+<dt>Sign-in managed by</dt><dd><code data-authentication-provider="${account.authenticationProvider}">${account.authenticationProvider}</code></dd>
 <dt>Last sign-in</dt><dd>${formatDate(account.lastLoginAt)}</dd>
 <dt>Member since</dt><dd>${formatDate(account.createdAt)}</dd>
 </dl>
@@ -80,6 +89,7 @@ export function accountPage({ account, tenant, idTokenClaims, csrfToken }: Accou
 <dt>External id</dt><dd><code>${tenant.externalId}</code></dd>
 <dt>Identity provider</dt><dd><code>${tenant.issuer}</code></dd>
 </dl>
+${roles.includes('admin') ? html`<p><a class="button secondary" href="/tenant/roles">Manage roles</a></p>` : ''}
 </section>
 <section class="card">
 <h2>ID token claims</h2>

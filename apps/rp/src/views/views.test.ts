@@ -62,12 +62,23 @@ describe('account pages', () => {
     state: 'active',
     lastLoginAt: new Date(0),
     createdAt: new Date(0),
+    authenticationProvider: 'op',
   };
   const tenant = { name: 'Acme', externalId: 'acme', issuer: 'https://op', personal: false };
 
   it('offers "Export my data" on the account page', () => {
-    const page = accountPage({ account, tenant, idTokenClaims: {}, csrfToken: 'c' });
+    const page = accountPage({ account, roles: [], tenant, idTokenClaims: {}, csrfToken: 'c' });
     expect(page).toContain('<a class="button" href="/account/export">Export my data</a>');
+  });
+
+  it('shows the lifecycle state, the RP roles and who manages sign-in', () => {
+    const page = accountPage({ account: { ...account, state: 'suspended', authenticationProvider: 'op_migration' }, roles: ['admin', 'viewer'], tenant, idTokenClaims: {}, csrfToken: 'c' });
+    expect(page).toContain('data-state="suspended"');
+    expect(page).toContain('data-role="admin"');
+    expect(page).toContain('data-role="viewer"');
+    expect(page).not.toContain('data-role="editor"');
+    expect(page).toContain('data-authentication-provider="op_migration"');
+    expect(accountPage({ account, roles: [], tenant, idTokenClaims: {}, csrfToken: 'c' })).not.toContain('data-role=');
   });
 
   it('shows the export as escaped JSON with the authentication it was allowed on', () => {

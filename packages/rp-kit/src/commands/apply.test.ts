@@ -1,6 +1,7 @@
 import { applyAccountCommand, runTenantCommand } from './apply.js';
 import { CommandError } from './errors.js';
 import { MemoryAccountStore } from './memory.js';
+import { RawJson } from './sse.js';
 import type { VerifiedCommand } from './verify.js';
 
 type AccountVerified = Extract<VerifiedCommand, { kind: 'account' }>;
@@ -83,4 +84,19 @@ it('streams tenant commands with a final count', async () => {
   expect((await collect(runTenantCommand('archive_tenant', ctx, store))).at(-1)?.data).toEqual({ total_accounts: 3 });
   expect(await collect(runTenantCommand('delete_tenant', ctx, store))).toEqual([{ event: 'command-complete', data: { total_accounts: 0 } }]);
   expect(await collect(runTenantCommand('audit_tenant', ctx, store))).toEqual([{ event: 'command-complete', data: { total_accounts: 0 } }]);
+});
+
+it('audit_tenant uses the store’s pre-serialised pages when it has them', async () => {
+  const store = new MemoryAccountStore();
+  await store.create(ctx, 'ignored', {});
+  const pages = [['{"sub":"a","account_state":"active"}', '{"sub":"b","account_state":"suspended"}'], [], ['{"sub":"c","account_state":"archived"}']];
+  const fast = Object.assign(store, {
+    async *listAuditData() {
+      for (const page of pages) yield await Promise.resolve(page);
+    },
+  });
+  const items = await collect(runTenantCommand('audit_tenant', ctx, fast));
+  expect(items.map((item) => (item.data instanceof RawJson ? item.data.text : item.data))).toEqual([...pages.flat(), { total_accounts: 3 }]);
+  // Other streaming commands still go through listByTenant.
+  expect((await collect(runTenantCommand('invalidate_tenant', ctx, fast))).at(-1)?.data).toEqual({ total_accounts: 1 });
 });

@@ -1,5 +1,6 @@
 import { CommandError } from './errors.js';
 import type { AccountCommand, AccountState } from './names.js';
+import { RawJson } from './sse.js';
 import { nextState } from './state-machine.js';
 import type { AccountStore, CommandContext, StoredAccount } from './store.js';
 import type { VerifiedCommand } from './verify.js';
@@ -96,12 +97,13 @@ export async function applyAccountCommand(command: Extract<VerifiedCommand, { ki
 }
 
 /** One `account-state` event's data, or the final count. */
-export type TenantStreamItem = { event: 'account-state'; data: Record<string, unknown> } | { event: 'command-complete'; data: { total_accounts: number } };
+export type TenantStreamItem = { event: 'account-state'; data: Record<string, unknown> | RawJson } | { event: 'command-complete'; data: { total_accounts: number } };
 
 /**
  * Runs a streaming tenant command (§6.3), yielding each `account-state` event as the account is
  * processed and finally `command-complete` with the count. Accounts are read lazily from
- * `store.listByTenant`, so memory stays flat whatever the tenant size.
+ * `store.listByTenant` (or, for `audit_tenant`, the store's pre-serialised
+ * `listAuditData` when it has one), so memory stays flat whatever the tenant size.
  *
  * @example
  * ```ts
@@ -116,6 +118,15 @@ export async function* runTenantCommand(
   let total = 0;
   switch (command) {
     case 'audit_tenant':
+      if (store.listAuditData !== undefined) {
+        for await (const page of store.listAuditData(ctx)) {
+          for (const json of page) {
+            total += 1;
+            yield { event: 'account-state', data: new RawJson(json) };
+          }
+        }
+        break;
+      }
       for await (const account of store.listByTenant(ctx)) {
         total += 1;
         yield { event: 'account-state', data: auditBody(account.sub, account) };

@@ -38,6 +38,15 @@ export interface AccountStore {
    * Streaming commands mutate accounts while iterating, so yield in a stable order (e.g. by id).
    */
   listByTenant(ctx: CommandContext, filter?: { states?: readonly StoredAccount['state'][] }): AsyncIterable<StoredAccount>;
+  /**
+   * Optional fast path for `audit_tenant`: the tenant's accounts as pages of `account-state`
+   * data already serialised as one-line JSON objects, each exactly what an `audit` of the account
+   * would answer (`sub`, `account_state`, retained claims, `last_access`,
+   * `authentication_provider`, `aud_sub`). When present, `audit_tenant` uses it instead of
+   * `listByTenant`, so a large tenant streams without building and serialising an object per
+   * account. Stable order, read lazily like `listByTenant`.
+   */
+  listAuditData?(ctx: CommandContext): AsyncIterable<readonly string[]>;
   /** `metadata`: replace the stored OP metadata for `ctx` (each exchange replaces the last). */
   saveMetadata?(ctx: CommandContext, metadata: Record<string, unknown>, callbackToken?: string): Promise<void>;
   /** `migrate` policy; absent means every migrate is refused with 403 `access_denied`. */

@@ -52,6 +52,12 @@ export function logoutRepository(db: Db) {
       });
     },
 
+    /** How many of these outbox rows have not finished their first attempt yet. */
+    async countAwaitingFirstAttempt(ids: string[]): Promise<number> {
+      if (ids.length === 0) return 0;
+      return db.commandDelivery.count({ where: { id: { in: ids }, OR: [{ attempts: 0 }, { status: 'delivering' }] } });
+    },
+
     async participants(sessionId: string): Promise<RpParticipation[]> {
       return db.rpSession.findMany({
         where: { sessionId },

@@ -8,6 +8,7 @@ import type { SessionRecord } from '../repositories/session-repository.js';
 import { formActionSource } from '../services/authorization-response.js';
 import { SESSION_COOKIE } from '../services/browser-session.js';
 import { EndSessionError, readEndSessionParams, validateEndSessionRequest, type EndSessionRequest } from '../services/logout/end-session-request.js';
+import { awaitFirstAttempts } from '../services/logout/await-first-attempts.js';
 import { endSessions } from '../services/logout/end-sessions.js';
 import { frontchannelLogoutUrl, postLogoutRedirectUrl } from '../services/logout/front-channel.js';
 import { confirmLogoutPage, loggedOutPage, stillSignedInPage } from '../views/logout-pages.js';
@@ -89,6 +90,10 @@ export function endSessionRoutes(deps: AppDeps): Router {
       s.clients.map((client) => frontchannelLogoutUrl(client, deps.config.issuer, s.sessionId)).filter((url): url is string => url !== undefined),
     );
     deps.logger.info({ sid: session.id, clients: ended.flatMap((s) => s.clientIds), backchannel: deliveryIds.length, frontchannel: frames.length }, 'OP session ended (end_session)');
+    // Notify, then redirect: give this process's worker (woken by the enqueue) a moment.
+    if (deps.onCommandEnqueued !== undefined) {
+      await awaitFirstAttempts(deps.repos.logout, deliveryIds, { timeoutMs: deps.config.logout.redirectWaitMs });
+    }
     signedOut(res, frames, redirect);
   }
 

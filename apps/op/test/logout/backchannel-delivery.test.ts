@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { verifyJwtWithSecret, type JsonWebKeySet } from '@oidc-ref/crypto';
+import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import type { ClientRecord } from '../../src/repositories/client-repository.js';
 import type { UserRecord } from '../../src/repositories/user-repository.js';
@@ -133,7 +134,7 @@ it('retries after a 503 with a fresh token (new jti), then succeeds', async () =
   expect({ ...first, jti: 0, iat: 0, exp: 0 }).toEqual({ ...second, jti: 0, iat: 0, exp: 0 });
 });
 
-it('delivers once the RP is back after being down (the token reaches it, with the session's sid)', async () => {
+it('delivers once the RP is back after being down (the token reaches it, with the session’s sid)', async () => {
   const port = await freePort();
   const client = await bclClient(`http://127.0.0.1:${port}/backchannel`);
   const { sid, deliveryId } = await signInAndOut(client);
@@ -161,4 +162,27 @@ it('does not retry a 400 (the RP refused the token) and fails a client that lost
   expect(await op.repos.commandDeliveries.findById(deliveryId)).toMatchObject({ status: 'failed', attempts: 1, lastStatus: 400, lastError: 'http_400' });
   expect(await op.repos.commandDeliveries.findById(goneId)).toMatchObject({ status: 'failed', lastError: 'no_backchannel_logout_uri' });
   expect(rp.received).toHaveLength(1);
+});
+
+it('with a worker in the process, end_session redirects only after the back-channel delivery was attempted', async () => {
+  const rp = await receiver();
+  const client = await bclClient(rp.url, { post_logout_redirect_uris: ['https://rp.test/bye'] });
+  const w = worker({ pollMs: 60_000 });
+  const app = createApp({
+    config: op.config,
+    acrLevels: await op.repos.acrLevels.list(),
+    repos: op.repos,
+    keys: op.keys,
+    logger: createLogger('silent'),
+    checkDatabase: async () => true,
+    onCommandEnqueued: () => w.wake(),
+  });
+  w.start();
+  await w.runOnce();
+  const { agent, idToken, sid } = await signInAt(app, client, user.email);
+  const res = await agent.get('/session/end').query({ id_token_hint: idToken, post_logout_redirect_uri: 'https://rp.test/bye', state: 'after' });
+  expect(res.status).toBe(303);
+  expect(res.headers.location).toBe('https://rp.test/bye?state=after');
+  // Already delivered when the browser is sent back to the RP.
+  expect(rp.received.map((r) => r.payload.sid)).toEqual([sid]);
 });

@@ -2,7 +2,10 @@ import { hashPassword } from '@oidc-ref/crypto';
 import type { Repositories } from '../repositories/index.js';
 
 export interface DemoWorldOptions {
-  /** Where the demo RP runs; its redirect URI is `${rpBaseUrl}/callback`. */
+  /**
+   * Where the demo RP runs; its redirect URI is `${rpBaseUrl}/callback`, its logout URIs
+   * `${rpBaseUrl}/backchannel-logout`, `/frontchannel-logout` and (post-logout) `/signed-out`.
+   */
   rpBaseUrl: string;
   rpClientSecret: string;
 }
@@ -31,13 +34,20 @@ export async function seedDemoWorld(repos: Repositories, options: DemoWorldOptio
       passwordHash: existing?.passwordHash ?? (await hashPassword(user.password)),
     });
   }
+  const rp = options.rpBaseUrl.replace(/\/$/, '');
   await repos.clients.save({
     id: 'demo-rp',
     secret: options.rpClientSecret,
     firstParty: true,
     metadata: {
       client_name: 'Demo RP',
-      redirect_uris: [`${options.rpBaseUrl.replace(/\/$/, '')}/callback`],
+      redirect_uris: [`${rp}/callback`],
+      // Logout (docs/logout.md): the demo RP's endpoints, derived from its base URL.
+      post_logout_redirect_uris: [`${rp}/signed-out`],
+      backchannel_logout_uri: `${rp}/backchannel-logout`,
+      backchannel_logout_session_required: true,
+      frontchannel_logout_uri: `${rp}/frontchannel-logout`,
+      frontchannel_logout_session_required: true,
       token_endpoint_auth_method: 'client_secret_basic',
       grant_types: ['authorization_code'],
       response_types: ['code'],

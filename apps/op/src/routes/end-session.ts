@@ -89,7 +89,7 @@ export function endSessionRoutes(deps: AppDeps): Router {
     const frames = ended.flatMap((s) =>
       s.clients.map((client) => frontchannelLogoutUrl(client, deps.config.issuer, s.sessionId)).filter((url): url is string => url !== undefined),
     );
-    deps.logger.info({ sid: session.id, clients: ended.flatMap((s) => s.clientIds), backchannel: deliveryIds.length, frontchannel: frames.length }, 'OP session ended (end_session)');
+    deps.logger.info({ clients: ended.flatMap((s) => s.clientIds), backchannel: deliveryIds.length, frontchannel: frames.length }, 'OP session ended (end_session)');
     // Notify, then redirect: give this process's worker (woken by the enqueue) a moment.
     if (deps.onCommandEnqueued !== undefined) {
       await awaitFirstAttempts(deps.repos.logout, deliveryIds, { timeoutMs: deps.config.logout.redirectWaitMs });
@@ -108,7 +108,15 @@ export function endSessionRoutes(deps: AppDeps): Router {
   }
 
   const endSession: RequestHandler = async (req, res) => {
-    const request = await validate(req.method === 'GET' ? req.query : req.body);
+    const source: unknown = req.method === 'GET' ? req.query : req.body;
+    const request = await validate(source);
+    if (req.method === 'POST' && readCookie(req, SESSION_COOKIE) === undefined) {
+      // A cross-site form POST carries no SameSite=Lax cookie: the same request as a top-level
+      // GET does. Only the logout parameters are carried over.
+      const params = new URLSearchParams(Object.entries(readEndSessionParams(source)) as [string, string][]);
+      res.redirect(303, `/session/end?${params.toString()}`);
+      return;
+    }
     const session = await deps.sessions.current(req, deps.now());
     if (!session) {
       clearCookie(res, SESSION_COOKIE, { secure: deps.config.secureCookies });

@@ -88,6 +88,22 @@ describe('a trusted request (valid id_token_hint for the session)', () => {
     expect(await alive(sid)).toBe(false);
   });
 
+  it('turns a POST without the session cookie (a cross-site form: SameSite=Lax) into the same request as a GET', async () => {
+    const { agent, idToken, sid } = await signInAt(op.app, rp, user.email);
+    const res = await request(op.app).post('/session/end').type('form').send({ id_token_hint: idToken, post_logout_redirect_uri: BYE, state: 'p', other: 'x' });
+    expect(res.status).toBe(303);
+    const location = new URL(res.headers.location as string, ISSUER);
+    expect(location.pathname).toBe('/session/end');
+    expect(Object.fromEntries(location.searchParams)).toEqual({ id_token_hint: idToken, post_logout_redirect_uri: BYE, state: 'p' });
+    expect(await alive(sid)).toBe(true);
+    const followed = await agent.get(`${location.pathname}${location.search}`);
+    expect(followed.status).toBe(303);
+    expect(followed.headers.location).toBe(`${BYE}?state=p`);
+    expect(await alive(sid)).toBe(false);
+    // An invalid POST is refused at once, never bounced.
+    expect((await request(op.app).post('/session/end').type('form').send({ client_id: rp.id, post_logout_redirect_uri: 'https://evil.test/' })).status).toBe(400);
+  });
+
   it('accepts an expired id_token_hint', async () => {
     const { agent, idToken, sid } = await signInAt(op.app, rp, user.email);
     op.clock.advance(op.config.ttl.idToken + 60);

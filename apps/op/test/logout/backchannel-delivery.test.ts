@@ -160,7 +160,12 @@ it('does not retry a 400 (the RP refused the token) and fails a client that lost
   await op.repos.clients.save({ id: gone.id, secret: gone.secret, metadata: { ...gone.metadata, backchannel_logout_uri: undefined } as never });
   await worker().runOnce();
   expect(await op.repos.commandDeliveries.findById(deliveryId)).toMatchObject({ status: 'failed', attempts: 1, lastStatus: 400, lastError: 'http_400' });
-  expect(await op.repos.commandDeliveries.findById(goneId)).toMatchObject({ status: 'failed', lastError: 'no_backchannel_logout_uri' });
+  expect(await op.repos.commandDeliveries.findById(goneId)).toMatchObject({
+    status: 'failed',
+    attempts: 1,
+    lastStatus: null,
+    lastError: 'the client no longer has a backchannel_logout_uri',
+  });
   expect(rp.received).toHaveLength(1);
 });
 

@@ -190,7 +190,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     // Back-Channel Logout rows share the outbox, its claiming, leases and retry policy; only the
     // token and the request differ (src/services/logout/deliver-logout.ts).
     if (row.kind === BACKCHANNEL_LOGOUT_KIND) {
-      const outcome = await deliverBackchannelLogout(row, {
+      const logout = await deliverBackchannelLogout(row, {
         clients: options.clients,
         keys: options.keys,
         ...(options.clientKeys && { clientKeys: options.clientKeys }),
@@ -198,8 +198,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         timeoutMs: options.timeoutMs ?? 10_000,
         ...(options.fetch && { fetch: options.fetch }),
         now: now(),
-      }).catch((err: unknown): CommandOutcome => ({ kind: 'retry', reason: `could not deliver: ${err instanceof Error ? err.message : String(err)}` }));
-      await finish(row, outcome);
+      }).catch((err: unknown) => ({ outcome: { kind: 'retry', reason: `could not deliver: ${err instanceof Error ? err.message : String(err)}` } as CommandOutcome }));
+      if ('undeliverable' in logout) {
+        await options.deliveries.recordAttempt(row.id, row.attempts, { status: 'failed', lastError: logout.undeliverable, now: now() });
+        return;
+      }
+      await finish(row, logout.outcome);
       return;
     }
     const client = await options.clients.findById(row.clientId);

@@ -60,7 +60,7 @@ describe('deliverBackchannelLogout', () => {
       return new Response(null, { status: 204 });
     }) as unknown as typeof globalThis.fetch;
     const outcome = await deliverBackchannelLogout(row, { clients, keys, issuer: 'https://op.example', fetch, now: new Date() });
-    expect(outcome).toEqual({ kind: 'succeeded', status: 204 });
+    expect(outcome).toEqual({ outcome: { kind: 'succeeded', status: 204 } });
     expect(calls).toHaveLength(1);
     const [{ url, init }] = calls as [{ url: string; init: RequestInit }];
     expect(url).toBe('https://rp.example/bcl?tenant=a');
@@ -78,10 +78,11 @@ describe('deliverBackchannelLogout', () => {
     const fetch = (async () => {
       throw new TypeError('fetch failed');
     }) as unknown as typeof globalThis.fetch;
-    expect((await deliverBackchannelLogout(row, { clients, keys, issuer: 'i', fetch, now: new Date() })).kind).toBe('retry');
-    expect(await deliverBackchannelLogout({ ...row, clientId: 'gone' }, { clients, keys, issuer: 'i', fetch, now: new Date() })).toMatchObject({
-      kind: 'rejected',
-      error: 'unknown_client',
+    expect(await deliverBackchannelLogout(row, { clients, keys, issuer: 'i', fetch, now: new Date() })).toEqual({
+      outcome: { kind: 'retry', reason: expect.stringMatching(/could not reach the backchannel_logout_uri: fetch failed/) },
+    });
+    expect(await deliverBackchannelLogout({ ...row, clientId: 'gone' }, { clients, keys, issuer: 'i', fetch, now: new Date() })).toEqual({
+      undeliverable: 'the client no longer exists',
     });
   });
 });

@@ -26,23 +26,26 @@ export function interpretLogoutResponse(status: number, body: unknown): CommandO
   return { kind: 'rejected', status, error, ...(description !== undefined && { errorDescription: description }) };
 }
 
+/** One attempt: what the RP's answer means, or why nothing could be sent at all (the row fails). */
+export type LogoutAttempt = { outcome: CommandOutcome } | { undeliverable: string };
+
 /**
  * One attempt at an outbox row of kind `backchannel_logout` (Back-Channel Logout 1.0 §2.5):
  * mints a fresh Logout Token (new `jti`, `iat`, `exp`) for the row's client, `sub` and `sid`,
  * and POSTs `logout_token=…` form-encoded to its `backchannel_logout_uri`, without following
- * redirects. A client that is gone or no longer has a `backchannel_logout_uri` fails the row;
- * network errors and timeouts are retried. The caller records the outcome like a command's.
+ * redirects. A client that is gone or no longer has a `backchannel_logout_uri` is
+ * `undeliverable` (the row fails, nothing was sent); network errors and timeouts are retried.
+ * The caller records an outcome like a command's.
  *
  * @example
  * const outcome = await deliverBackchannelLogout(row, { clients, keys, issuer, now: new Date() });
  */
-export async function deliverBackchannelLogout(row: CommandDeliveryRecord, options: DeliverLogoutOptions): Promise<CommandOutcome> {
+export async function deliverBackchannelLogout(row: CommandDeliveryRecord, options: DeliverLogoutOptions): Promise<LogoutAttempt> {
   const client = await options.clients.findById(row.clientId);
   const uri = client?.metadata.backchannel_logout_uri;
-  if (!client || uri === undefined) {
-    return { kind: 'rejected', status: 0, error: client ? 'no_backchannel_logout_uri' : 'unknown_client' };
-  }
-  if (row.sub === null) return { kind: 'rejected', status: 0, error: 'no_subject' };
+  if (!client) return { undeliverable: 'the client no longer exists' };
+  if (uri === undefined) return { undeliverable: 'the client no longer has a backchannel_logout_uri' };
+  if (row.sub === null) return { undeliverable: 'the delivery has no sub' };
   let token: string;
   try {
     token = await mintLogoutToken(options, {
@@ -54,7 +57,7 @@ export async function deliverBackchannelLogout(row: CommandDeliveryRecord, optio
     });
   } catch (err) {
     // A signing or encryption problem (e.g. the client's jwks_uri is down): worth another try.
-    return { kind: 'retry', reason: `could not mint the logout token: ${err instanceof Error ? err.message : String(err)}` };
+    return { outcome: { kind: 'retry', reason: `could not mint the logout token: ${err instanceof Error ? err.message : String(err)}` } };
   }
   const doFetch = options.fetch ?? fetch;
   let response: Response;
@@ -67,7 +70,7 @@ export async function deliverBackchannelLogout(row: CommandDeliveryRecord, optio
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
   } catch (err) {
-    return { kind: 'retry', reason: `could not reach the backchannel_logout_uri: ${err instanceof Error ? err.message : String(err)}` };
+    return { outcome: { kind: 'retry', reason: `could not reach the backchannel_logout_uri: ${err instanceof Error ? err.message : String(err)}` } };
   }
   const text = await response.text().catch(() => '');
   let body: unknown;
@@ -76,5 +79,5 @@ export async function deliverBackchannelLogout(row: CommandDeliveryRecord, optio
   } catch {
     body = undefined;
   }
-  return interpretLogoutResponse(response.status, body);
+  return { outcome: interpretLogoutResponse(response.status, body) };
 }

@@ -190,15 +190,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     // Back-Channel Logout rows share the outbox, its claiming, leases and retry policy; only the
     // token and the request differ (src/services/logout/deliver-logout.ts).
     if (row.kind === BACKCHANNEL_LOGOUT_KIND) {
-      const logout = await deliverBackchannelLogout(row, {
-        clients: options.clients,
-        keys: options.keys,
-        ...(options.clientKeys && { clientKeys: options.clientKeys }),
-        issuer: options.issuer,
-        timeoutMs: options.timeoutMs ?? 10_000,
-        ...(options.fetch && { fetch: options.fetch }),
-        now: now(),
-      }).catch((err: unknown) => ({ outcome: { kind: 'retry', reason: `could not deliver: ${err instanceof Error ? err.message : String(err)}` } as CommandOutcome }));
+      const logout = await deliverBackchannelLogout(row, { ...options, now: now() });
       if ('undeliverable' in logout) {
         await options.deliveries.recordAttempt(row.id, row.attempts, { status: 'failed', lastError: logout.undeliverable, now: now() });
         return;

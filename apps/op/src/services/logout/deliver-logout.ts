@@ -41,6 +41,14 @@ export type LogoutAttempt = { outcome: CommandOutcome } | { undeliverable: strin
  * const outcome = await deliverBackchannelLogout(row, { clients, keys, issuer, now: new Date() });
  */
 export async function deliverBackchannelLogout(row: CommandDeliveryRecord, options: DeliverLogoutOptions): Promise<LogoutAttempt> {
+  try {
+    return await attemptOnce(row, options);
+  } catch (err) {
+    return { outcome: { kind: 'retry', reason: `could not deliver: ${err instanceof Error ? err.message : String(err)}` } };
+  }
+}
+
+async function attemptOnce(row: CommandDeliveryRecord, options: DeliverLogoutOptions): Promise<LogoutAttempt> {
   const client = await options.clients.findById(row.clientId);
   const uri = client?.metadata.backchannel_logout_uri;
   if (!client) return { undeliverable: 'the client no longer exists' };

@@ -1,6 +1,7 @@
-import { KeySet, decodeJwtUnverified, generateSigningKey } from '@oidc-ref/crypto';
+import { KeySet, decodeJwtUnverified, decryptJwt, generateEncryptionKey, generateSigningKey } from '@oidc-ref/crypto';
 import { ClientMetadataSchema } from '@oidc-ref/token-schemas';
 import type { ClientRecord } from '../../repositories/client-repository.js';
+import type { ClientKeys } from '../client-keys.js';
 import { BACKCHANNEL_LOGOUT_EVENT, logoutTokenClaims, mintLogoutToken } from './logout-token.js';
 import { frontchannelLogoutUrl, postLogoutRedirectUrl } from './front-channel.js';
 
@@ -54,6 +55,22 @@ describe('mintLogoutToken', () => {
     const none = await mintLogoutToken({ keys }, { issuer: 'i', client: client({ id_token_signed_response_alg: 'none' }), sub: 'u', now: NOW });
     expect(decodeJwtUnverified(none).header).toMatchObject({ alg: 'RS256', typ: 'logout+jwt' });
     expect(await set.verify(none, { issuer: 'i', audience: 'rp-1', typ: 'logout+jwt', allowExpired: true })).toMatchObject({ payload: { sub: 'u' } });
+  });
+});
+
+describe('mintLogoutToken for a client with encrypted ID tokens', () => {
+  it('encrypts the signed logout token to the client’s key, as its ID tokens (nested JWT)', async () => {
+    const set = await KeySet.load([await generateSigningKey('RS256')]);
+    const enc = await generateEncryptionKey('ECDH-ES+A128KW');
+    const encrypted = client({ jwks: { keys: [enc.publicJwk] }, id_token_encrypted_response_alg: 'ECDH-ES+A128KW' });
+    const clientKeys = { jwksFor: async () => ({ keys: [enc.publicJwk] }) } as unknown as ClientKeys;
+    const jwe = await mintLogoutToken({ keys: { current: () => set }, clientKeys }, { issuer: 'i', client: encrypted, sub: 'u', sid: 's', now: NOW });
+    expect(jwe.split('.')).toHaveLength(5);
+    const { plaintext, header } = await decryptJwt(jwe, enc.privateJwk, { algorithms: ['ECDH-ES+A128KW'] });
+    expect(header).toMatchObject({ alg: 'ECDH-ES+A128KW', enc: 'A128CBC-HS256', cty: 'JWT' });
+    expect(decodeJwtUnverified(plaintext)).toMatchObject({ header: { alg: 'RS256', typ: 'logout+jwt' }, payload: { sub: 'u', sid: 's', aud: 'rp-1' } });
+    // Without a key source it refuses rather than sending an unencrypted token.
+    await expect(mintLogoutToken({ keys: { current: () => set } }, { issuer: 'i', client: encrypted, sub: 'u', now: NOW })).rejects.toThrow(/encrypt/);
   });
 });
 

@@ -8,6 +8,7 @@ import type { Repositories } from './repositories/index.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { authorizeRoute } from './routes/authorize.js';
 import { discoveryRoute } from './routes/discovery.js';
+import { endSessionRoutes } from './routes/end-session.js';
 import { healthRoutes } from './routes/health.js';
 import { interactionRoutes } from './routes/interaction.js';
 import { jwksRoute } from './routes/jwks.js';
@@ -21,6 +22,7 @@ import { browserSessions, type BrowserSessions } from './services/browser-sessio
 import { DEFAULT_ACR_LEVELS } from './authentication/levels.js';
 import type { AcrLevel } from './repositories/acr-level-repository.js';
 import { clientKeys, type ClientKeys } from './services/client-keys.js';
+import { endSessions } from './services/logout/end-sessions.js';
 import type { EncryptionKeyService } from './services/encryption-keys.js';
 import type { KeyService } from './services/keys.js';
 
@@ -59,7 +61,12 @@ export function createApp(input: CreateAppInput): Express {
     now: input.now ?? (() => new Date()),
     acrLevels: input.acrLevels ?? DEFAULT_ACR_LEVELS,
     clientKeys: input.clientKeys ?? clientKeys({ now: input.now }),
-    sessions: browserSessions(input.repos.sessions, input.config, input.acrLevels ?? DEFAULT_ACR_LEVELS),
+    sessions: browserSessions(input.repos.sessions, input.config, input.acrLevels ?? DEFAULT_ACR_LEVELS, (sessionId) =>
+      endSessions(
+        { sessionId },
+        { logout: input.repos.logout, clients: input.repos.clients, now: deps.now(), onEnqueued: () => input.onCommandEnqueued?.() },
+      ),
+    ),
     flow: authorizationFlow(() => deps),
   };
   const app = express();
@@ -94,6 +101,7 @@ export function createApp(input: CreateAppInput): Express {
   app.use(jwksRoute(deps));
   app.use(authorizeRoute(deps));
   app.use(interactionRoutes(deps));
+  app.use(endSessionRoutes(deps));
   app.use(userinfoRoute(deps));
   app.use(registrationRoutes(deps));
   app.use(adminRoutes(deps));

@@ -31,6 +31,8 @@ const ConfigSchema = z.object({
   OP_COMMANDS_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1000),
   OP_COMMANDS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   OP_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  OP_SESSION_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  OP_LOGOUT_REDIRECT_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
 });
 
 export interface OpConfig {
@@ -80,6 +82,16 @@ export interface OpConfig {
   };
   /** The bearer token of the admin JSON API (`/admin/*`); without one the admin API answers 404. */
   readonly adminToken?: string;
+  /** Logout (docs/logout.md). */
+  readonly logout: {
+    /** Seconds between sweeps that end expired OP sessions and notify their RPs (0: no sweep). */
+    readonly sessionSweepSeconds: number;
+    /**
+     * At most how long end_session waits for the back-channel deliveries' first attempt before
+     * the post-logout redirect (only where this process runs the delivery worker; 0: no wait).
+     */
+    readonly redirectWaitMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -121,5 +133,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     commands: Object.freeze({ pollMs: c.OP_COMMANDS_POLL_MS, maxAttempts: c.OP_COMMANDS_MAX_ATTEMPTS }),
     ...(c.OP_ADMIN_TOKEN !== undefined && { adminToken: c.OP_ADMIN_TOKEN }),
+    logout: Object.freeze({ sessionSweepSeconds: c.OP_SESSION_SWEEP_SECONDS, redirectWaitMs: c.OP_LOGOUT_REDIRECT_WAIT_MS }),
   });
 }

@@ -6,6 +6,8 @@ import { createRepositories } from './repositories/index.js';
 import { createEncryptionKeyService } from './services/encryption-keys.js';
 import { createDeliveryWorker } from './services/commands/delivery-worker.js';
 import { createKeyService } from './services/keys.js';
+import { clientKeys } from './services/client-keys.js';
+import { createSessionExpirySweep } from './services/logout/session-expiry-sweep.js';
 
 async function main() {
   const config = loadConfig();
@@ -26,6 +28,8 @@ async function main() {
     deliveries: repos.commandDeliveries,
     clients: repos.clients,
     keys,
+    // Logout tokens for clients with encrypted ID tokens are encrypted to their keys.
+    clientKeys: clientKeys(),
     issuer: config.issuer,
     logger,
     pollMs: config.commands.pollMs,
@@ -45,12 +49,20 @@ async function main() {
     logger.info({ issuer: config.issuer, port: config.port }, 'OP listening');
   });
   commandWorker.start();
+  // Expired OP sessions end like a logout: their RPs get Back-Channel Logout (docs/logout.md).
+  const expirySweep = createSessionExpirySweep({
+    logout: repos.logout,
+    clients: repos.clients,
+    logger,
+    intervalMs: config.logout.sessionSweepSeconds * 1000,
+    onEnqueued: () => commandWorker.wake(),
+  });
+  expirySweep.start();
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'OP shutting down');
     keys.stop();
     server.close(() => {
-      void commandWorker
-        .stop()
+      void Promise.all([commandWorker.stop(), expirySweep.stop()])
         .then(() => db.$disconnect())
         .finally(() => process.exit(0));
     });

@@ -15,6 +15,21 @@ export async function verifyIdTokenHint(
   client: ClientRecord,
   decrypt?: (jwe: string) => Promise<string>,
 ): Promise<string> {
+  return (await verifyIdTokenHintClaims(hint, keys, issuer, client, decrypt)).sub;
+}
+
+/**
+ * {@link verifyIdTokenHint}, returning the verified claims too (end_session needs the `sid`).
+ *
+ * @throws InvalidRequest for a hint that is not an ID token this OP issued to `client`.
+ */
+export async function verifyIdTokenHintClaims(
+  hint: string,
+  keys: KeySet,
+  issuer: string,
+  client: ClientRecord,
+  decrypt?: (jwe: string) => Promise<string>,
+): Promise<{ sub: string; payload: Record<string, unknown> }> {
   try {
     // An RP may re-encrypt its ID token to the OP's own encryption key (OIDC Core §3.1.2.1).
     if (hint.split('.').length === 5) {
@@ -38,7 +53,7 @@ export async function verifyIdTokenHint(
     const audiences = Array.isArray(aud) ? aud : [aud];
     if (!audiences.includes(client.id)) throw new InvalidRequest('id_token_hint was not issued to this client');
     if (typeof payload.sub !== 'string') throw new InvalidRequest('id_token_hint has no sub');
-    return payload.sub;
+    return { sub: payload.sub, payload };
   } catch (err) {
     if (err instanceof CryptoError) throw new InvalidRequest('id_token_hint is not an ID token issued by this provider', err.code);
     throw err;

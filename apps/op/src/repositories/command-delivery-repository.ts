@@ -21,6 +21,10 @@ export interface CommandDeliveryRecord {
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;
+  /** `command`, or `backchannel_logout` (see src/services/logout/deliver-logout.ts). */
+  kind: string;
+  /** backchannel_logout only: the ended OP session's `sid`. */
+  sid: string | null;
 }
 
 export interface NewCommandDelivery {

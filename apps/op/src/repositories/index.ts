@@ -11,6 +11,7 @@ import { clientRepository, type ClientRepositoryOptions } from './client-reposit
 import { consentRepository } from './consent-repository.js';
 import { grantRepository } from './grant-repository.js';
 import { interactionRepository } from './interaction-repository.js';
+import { logoutRepository } from './logout-repository.js';
 import { organizationRepository } from './organization-repository.js';
 import { refreshTokenRepository } from './refresh-token-repository.js';
 import { sessionRepository } from './session-repository.js';
@@ -36,6 +37,7 @@ export function createRepositories(db: Db, options: RepositoryOptions = {}) {
     consents: consentRepository(db),
     grants: grantRepository(db),
     interactions: interactionRepository(db),
+    logout: logoutRepository(db),
     organizations: organizationRepository(db),
     refreshTokens: refreshTokenRepository(db),
     sessions: sessionRepository(db),

@@ -69,6 +69,12 @@ export function discoveryMetadata(
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+    // Logout (docs/logout.md): RP-Initiated, Back-Channel and Front-Channel Logout 1.0.
+    end_session_endpoint: `${issuer}/session/end`,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
+    frontchannel_logout_supported: true,
+    frontchannel_logout_session_supported: true,
   };
 }
 

@@ -2,7 +2,10 @@ import { hashPassword } from '@oidc-ref/crypto';
 import type { Repositories } from '../repositories/index.js';
 
 export interface DemoWorldOptions {
-  /** Where the demo RP runs; its redirect URI is `${rpBaseUrl}/callback`. */
+  /**
+   * Where the demo RP runs; its redirect URI is `${rpBaseUrl}/callback`, its logout URIs
+   * `${rpBaseUrl}/backchannel-logout`, `/frontchannel-logout` and (post-logout) `/signed-out`.
+   */
   rpBaseUrl: string;
   rpClientSecret: string;
 }
@@ -46,6 +49,12 @@ export async function seedDemoWorld(repos: Repositories, options: DemoWorldOptio
       client_name: 'Demo RP',
       redirect_uris: [`${rp}/callback`],
       command_endpoint: commandEndpoint('personal'),
+      // Logout (docs/logout.md): the demo RP's endpoints, derived from its base URL.
+      post_logout_redirect_uris: [`${rp}/signed-out`],
+      backchannel_logout_uri: `${rp}/backchannel-logout`,
+      backchannel_logout_session_required: true,
+      frontchannel_logout_uri: `${rp}/frontchannel-logout`,
+      frontchannel_logout_session_required: true,
       token_endpoint_auth_method: 'client_secret_basic',
       grant_types: ['authorization_code'],
       response_types: ['code'],

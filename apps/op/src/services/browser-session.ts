@@ -26,7 +26,13 @@ function summary(levels: readonly AcrLevel[], factors: readonly SessionFactor[])
  * factor completed in it. The cookie value changes whenever the session gains a factor, so a
  * value planted or seen before a privilege change is worthless (session fixation).
  */
-export function browserSessions(repo: SessionRepository, config: OpConfig, levels: readonly AcrLevel[]) {
+export function browserSessions(
+  repo: SessionRepository,
+  config: OpConfig,
+  levels: readonly AcrLevel[],
+  /** Ends a session replaced by another user's sign-in (logout notifies its RPs); default: delete it. */
+  endReplaced: (sessionId: string) => Promise<unknown> = (id) => repo.delete(id),
+) {
   const issueCookie = (res: Response) => {
     const cookie = randomToken(32);
     setCookie(res, SESSION_COOKIE, cookie, { secure: config.secureCookies, maxAgeSeconds: config.ttl.session });
@@ -54,7 +60,7 @@ export function browserSessions(repo: SessionRepository, config: OpConfig, level
       if (previous && previous.userId === input.userId) {
         return repo.addFactor(previous.id, { factor, cookieHash, summary: summary(levels, [...previous.factors, factor]) });
       }
-      if (previous) await repo.delete(previous.id);
+      if (previous) await endReplaced(previous.id);
       return repo.create({
         id: randomUUID(),
         cookieHash,

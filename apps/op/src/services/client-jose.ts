@@ -54,15 +54,18 @@ export class ClientJoseError extends Error {
 /**
  * Signs `claims` with `alg` for `client`: the OP's active key for RS256/PS256/ES256/EdDSA, or
  * the client_secret octets for HS256/384/512 (confidential clients with a long enough secret
- * only, OIDC Core §10.1). `none` is not handled here.
+ * only, OIDC Core §10.1). `none` is not handled here. `typ` sets the JOSE header (e.g.
+ * `logout+jwt` for Back-Channel Logout tokens).
  */
 export async function signForClient(
-  keys: KeyService,
+  keys: Pick<KeyService, 'current'>,
   client: ClientRecord,
   alg: string,
   claims: Record<string, unknown>,
+  options: { typ?: string } = {},
 ): Promise<string> {
-  if (isSigningAlg(alg)) return keys.current().sign(claims, { alg });
+  const typ = options.typ === undefined ? {} : { typ: options.typ };
+  if (isSigningAlg(alg)) return keys.current().sign(claims, { alg, ...typ });
   if (isHmacAlg(alg)) {
     const secret = client.secret;
     if (client.tokenEndpointAuthMethod === 'none' || secret === null) {
@@ -71,7 +74,7 @@ export async function signForClient(
     if (Buffer.byteLength(secret, 'utf8') < HMAC_MIN_SECRET_OCTETS[alg]) {
       throw new ClientJoseError(client.id, `the client secret is too short for ${alg}`);
     }
-    return signJwtWithSecret(claims, secret, { alg });
+    return signJwtWithSecret(claims, secret, { alg, ...typ });
   }
   throw new ClientJoseError(client.id, `cannot sign with alg ${alg}`);
 }

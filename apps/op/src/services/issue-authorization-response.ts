@@ -87,6 +87,9 @@ export async function issueAuthorizationResponse(
     });
   }
 
+  // The client took part in this OP session: logout will notify it (docs/logout.md).
+  await deps.repos.logout.recordParticipation({ sessionId: session.id, clientId: client.id, userId: session.userId, now });
+
   // Codes and tokens keep a snapshot: a later step-up does not upgrade them.
   const auth = { userId: session.userId, sessionId: session.id, authTime: assertion.authTime, acr: assertion.acr, amr: assertion.amr };
   await deps.repos.authorizationResponses.store({

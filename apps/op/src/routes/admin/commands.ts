@@ -9,10 +9,12 @@ import { enqueueCommand } from '../../services/commands/enqueue-command.js';
 export function deliveryView(row: CommandDeliveryRecord): Record<string, unknown> {
   return {
     id: row.id,
+    kind: row.kind,
     client_id: row.clientId,
     command: row.command,
     tenant: row.tenant,
     sub: row.sub,
+    ...(row.sid !== null && { sid: row.sid }),
     claims: row.claims,
     status: row.status,
     attempts: row.attempts,

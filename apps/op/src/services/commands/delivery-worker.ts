@@ -11,7 +11,10 @@ import {
 import type { Logger } from '../../logger.js';
 import type { ClientRepository } from '../../repositories/client-repository.js';
 import type { AttemptResult, CommandDeliveryRecord, CommandDeliveryRepository } from '../../repositories/command-delivery-repository.js';
+import type { ClientKeys } from '../client-keys.js';
 import type { KeyService } from '../keys.js';
+import { BACKCHANNEL_LOGOUT_KIND } from '../../repositories/logout-repository.js';
+import { deliverBackchannelLogout } from '../logout/deliver-logout.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff.js';
 import { commandEndpointFor } from './command-endpoint.js';
 
@@ -19,6 +22,8 @@ export interface DeliveryWorkerOptions {
   deliveries: CommandDeliveryRepository;
   clients: Pick<ClientRepository, 'findById'>;
   keys: Pick<KeyService, 'current'>;
+  /** Clients' keys, to encrypt logout tokens for clients that registered ID token encryption. */
+  clientKeys?: ClientKeys;
   issuer: string;
   logger: Logger;
   /** Milliseconds between polls of the outbox (`OP_COMMANDS_POLL_MS`). */
@@ -183,6 +188,17 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   }
 
   async function attempt(row: CommandDeliveryRecord): Promise<void> {
+    // Back-Channel Logout rows share the outbox, its claiming, leases and retry policy; only the
+    // token and the request differ (src/services/logout/deliver-logout.ts).
+    if (row.kind === BACKCHANNEL_LOGOUT_KIND) {
+      const logout = await deliverBackchannelLogout(row, { ...options, now: now() });
+      if ('undeliverable' in logout) {
+        await options.deliveries.recordAttempt(row.id, row.attempts, { status: 'failed', lastError: logout.undeliverable, now: now() });
+        return;
+      }
+      await finish(row, logout.outcome);
+      return;
+    }
     const client = await options.clients.findById(row.clientId);
     const endpoint = client ? commandEndpointFor(client, row.tenant) : undefined;
     const at = now();
@@ -225,6 +241,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     }
     // A stream that did not get going this time keeps its earlier resume point.
     if (progress === undefined && resumePoint(row) !== undefined) progress = row.lastResponse as StreamProgress;
+    await finish(row, outcome, progress);
+  }
+
+  /** Records an attempt's outcome (fenced), remembering the earliest retry it schedules. */
+  async function finish(row: CommandDeliveryRecord, outcome: CommandOutcome, progress?: StreamProgress): Promise<void> {
     const result = attemptResult(outcome, row.attempts, policy, now(), random, progress);
     if (result.status === 'pending') {
       const due = result.nextAttemptAt.getTime();

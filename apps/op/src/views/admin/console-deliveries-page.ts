@@ -17,7 +17,7 @@ export function deliveryRow(d: DeliveryView): Raw {
 <td><span class="badge ${statusClass(d.status)}">${d.status}</span></td>
 <td>${cellText(d['attempts'])}</td>
 <td>${cellText(d['last_status'])}</td>
-<td class="error">${cellText(d['last_error'], ANSWER_PREVIEW_CHARS)}</td>
+<td class="err">${cellText(d['last_error'], ANSWER_PREVIEW_CHARS)}</td>
 <td class="answer">${cellText(d['last_response'], ANSWER_PREVIEW_CHARS)}</td>
 </tr>`;
 }

@@ -17,7 +17,7 @@ p.sub{color:#5b6474;margin:0 0 1.25rem}
 table{border-collapse:collapse;width:100%;font-size:.88rem}
 th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid #e6e9ef;vertical-align:top}
 th{background:#f7f8fa;font-weight:600}
-td.answer,td.error{max-width:22rem;word-break:break-word;font-family:ui-monospace,Menlo,monospace;font-size:.8rem}
+td.answer,td.err{max-width:22rem;word-break:break-word;font-family:ui-monospace,Menlo,monospace;font-size:.8rem}
 td form{display:inline}
 label{display:block;font-weight:600;margin:1rem 0 .35rem}
 input[type=text],input[type=password],select,textarea{width:100%;padding:.55rem .65rem;border:1px solid #c8ced8;border-radius:8px;font-size:.95rem;font-family:inherit}

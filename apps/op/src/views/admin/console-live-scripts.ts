@@ -20,7 +20,7 @@ function row(d){
   ['created_at','client_id','command','tenant','sub'].forEach(function(k){tr.appendChild(el('td','',text(d[k])));});
   var st=el('td');st.appendChild(el('span','badge '+cls(d.status),d.status));tr.appendChild(st);
   tr.appendChild(el('td','',text(d.attempts)));tr.appendChild(el('td','',text(d.last_status)));
-  tr.appendChild(el('td','error',text(d.last_error,240)));tr.appendChild(el('td','answer',text(d.last_response,240)));
+  tr.appendChild(el('td','err',text(d.last_error,240)));tr.appendChild(el('td','answer',text(d.last_response,240)));
   return tr;
 }
 function tick(){

@@ -49,6 +49,8 @@ export interface SendInput {
   sub?: string;
   claims?: Record<string, unknown>;
   client_id?: string;
+  /** `migrate` only: `op` or `op_migration`. */
+  authentication_provider?: string;
 }
 
 /** `POST /admin/commands`; expects 202 and returns the new delivery. */

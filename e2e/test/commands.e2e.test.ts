@@ -24,7 +24,6 @@ import {
   signAndPost,
   startReceiver,
   waitForDelivery,
-  without,
   postCommand,
   type Receiver,
 } from './helpers/commands.js';

@@ -178,11 +178,6 @@ export function commandClaims(stack: Stack, tenant: string, command: string, ext
   };
 }
 
-/** Drops claims whose value is `undefined` (to build a token without one). */
-export function without(claims: Record<string, unknown>, ...names: string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(claims).filter(([name]) => !names.includes(name)));
-}
-
 export interface RpAnswer {
   status: number;
   headers: Headers;

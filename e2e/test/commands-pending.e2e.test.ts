@@ -13,6 +13,8 @@ import { randomBytes } from 'node:crypto';
 import type { Stack } from '@oidc-ref/stack';
 import type { KeySet } from '@oidc-ref/crypto';
 import {
+  routeTenantTo,
+  startReceiver,
   commandClaims,
   commandEndpointOf,
   opSigningKeys,
@@ -23,7 +25,7 @@ import {
   withDb,
   enqueue,
 } from './helpers/commands.js';
-import { CLIENT_ID } from './helpers/oidc.js';
+import { CLIENT_ID, jwtHeader, jwtPayload } from './helpers/oidc.js';
 import { startTestStack } from './helpers/stack.js';
 
 let stack: Stack;
@@ -154,5 +156,44 @@ describe('check 18: migrate', () => {
     // The refused accounts kept their provider.
     const outsiderAudit = await sendAndWait(stack, { command: 'audit', tenant: 'acme', sub: outsider });
     expect(outsiderAudit.last_response).toMatchObject({ authentication_provider: 'rp' });
+  });
+});
+
+describe('check 19 (the part that needs metadata and migrate from the outbox)', () => {
+  it('puts metadata only in metadata (no sub) and authentication_provider only in migrate (with sub)', async () => {
+    const receiver = await startReceiver((req, res) => {
+      const claims = jwtPayload(req.token);
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(
+        JSON.stringify(
+          claims['command'] === 'metadata'
+            ? { context: { iss: claims['iss'], tenant: claims['tenant'] }, commands_supported: ['metadata', 'migrate'], command_endpoint: claims['aud'], client_id: claims['client_id'] }
+            : { sub: claims['sub'], account_state: 'active', authentication_provider: 'op' },
+        ),
+      );
+    });
+    try {
+      const tenant = `t-c19p-${randomBytes(4).toString('hex')}`;
+      const endpoint = `${receiver.origin}/commands/${tenant}`;
+      await routeTenantTo(stack, tenant, endpoint);
+      expect((await sendAndWait(stack, { command: 'metadata', tenant })).status).toBe('succeeded');
+      const sub = newSub('c19p');
+      expect((await sendAndWait(stack, { command: 'migrate', tenant, sub, authentication_provider: 'op_migration' })).status).toBe('succeeded');
+      const [metadata, migrate] = receiver.received.map((r) => ({ header: jwtHeader(r.token), payload: jwtPayload(r.token) }));
+      for (const token of [metadata!, migrate!]) {
+        expect(token.header['typ']).toBe('command+jwt');
+        expect(token.payload).toMatchObject({ iss: stack.opUrl, aud: endpoint, client_id: CLIENT_ID, tenant });
+        expect(token.payload).not.toHaveProperty('nonce');
+        expect((token.payload['exp'] as number) - (token.payload['iat'] as number)).toBeLessThanOrEqual(120);
+      }
+      expect(metadata!.payload['command']).toBe('metadata');
+      expect(metadata!.payload['metadata']).toEqual(expect.objectContaining({ callback_endpoint: `${stack.opUrl}/commands/callback` }));
+      expect(metadata!.payload).not.toHaveProperty('sub');
+      expect(metadata!.payload).not.toHaveProperty('authentication_provider');
+      expect(migrate!.payload).toMatchObject({ command: 'migrate', sub, authentication_provider: 'op_migration' });
+      expect(migrate!.payload).not.toHaveProperty('metadata');
+    } finally {
+      await receiver.close();
+    }
   });
 });

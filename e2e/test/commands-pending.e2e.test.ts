@@ -101,9 +101,12 @@ describe('check 17: activate_async', () => {
     const sub = newSub('c17');
     const queued = await enqueue(stack, { command: 'activate_async', tenant: 'acme', sub, claims: { email: `${sub}@acme.example` } });
     const accepted = await waitForDelivery(stack, queued.id);
-    expect(accepted).toMatchObject({ status: 'accepted', last_status: 202 });
-    const called = await waitForDelivery(stack, queued.id, (d) => (d as unknown as Record<string, unknown>)['callback_received_at'] !== null);
-    expect((called as unknown as Record<string, unknown>)['callback_response']).toMatchObject({ sub, account_state: 'active' });
+    expect(accepted).toMatchObject({ last_status: 202, attempts: 1 });
+    expect(['accepted', 'completed']).toContain(accepted.status);
+    // The RP's result arrives through the callback: the delivery is completed and keeps it.
+    const called = (await waitForDelivery(stack, queued.id, (d) => d.status === 'completed')) as unknown as Record<string, unknown>;
+    expect(called['callback_response']).toEqual({ sub, account_state: 'active' });
+    expect(called['callback_received_at']).toEqual(expect.any(String));
     expect((await rpAccount(stack, sub))?.state).toBe('active');
   });
 
@@ -135,13 +138,13 @@ describe('check 18: migrate', () => {
     expect((await sendAndWait(stack, { command: 'activate', tenant: 'acme', sub: outsider, claims: { email: `${outsider}@elsewhere.example` } })).status).toBe('succeeded');
     await setProvider(outsider, 'rp');
     const refused = await sendAndWait(stack, { command: 'migrate', tenant: 'acme', sub: outsider, authentication_provider: 'op' });
-    expect(refused).toMatchObject({ status: 'failed', last_status: 403, last_error: 'access_denied' });
+    expect(refused).toMatchObject({ status: 'failed', last_status: 403, last_error: expect.stringMatching(/^access_denied/) });
 
     const external = newSub('c18-ext');
     expect((await sendAndWait(stack, { command: 'activate', tenant: 'acme', sub: external, claims: { email: `${external}@acme.example` } })).status).toBe('succeeded');
     await setProvider(external, 'external');
     const notTransferable = await sendAndWait(stack, { command: 'migrate', tenant: 'acme', sub: external, authentication_provider: 'op' });
-    expect(notTransferable).toMatchObject({ status: 'failed', last_status: 409, last_error: 'authentication_not_transferable' });
+    expect(notTransferable).toMatchObject({ status: 'failed', last_status: 409, last_error: expect.stringMatching(/^authentication_not_transferable/) });
 
     const mover = newSub('c18-ok');
     expect((await sendAndWait(stack, { command: 'activate', tenant: 'acme', sub: mover, claims: { email: `${mover}@acme.example` } })).status).toBe('succeeded');

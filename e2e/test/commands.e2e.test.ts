@@ -196,7 +196,7 @@ describe('check 7: commands on an unknown account', () => {
     const sub = newSub('c7');
     for (const command of ['suspend', 'maintain', 'restore', 'invalidate']) {
       const sent = await sendAndWait(stack, { command, tenant: 'acme', sub });
-      expect(sent).toMatchObject({ status: 'failed', last_status: 409, last_error: 'incompatible_state', attempts: 1 });
+      expect(sent).toMatchObject({ status: 'failed', last_status: 409, last_error: expect.stringMatching(/^incompatible_state/), attempts: 1 });
       expect(sent.last_response).toMatchObject({ error: 'incompatible_state', account_state: 'unknown' });
 
       const direct = await signAndPost(keys, commandClaims(stack, 'acme', command, { sub }));
@@ -217,7 +217,7 @@ describe('checks 8 and 10: suspended → archived → deleted', () => {
     expect(suspended).toMatchObject({ status: 'succeeded', last_status: 200, last_response: { sub, account_state: 'suspended' } });
 
     const restore = await sendAndWait(stack, { command: 'restore', tenant: 'acme', sub });
-    expect(restore).toMatchObject({ status: 'failed', last_status: 409, last_error: 'incompatible_state' });
+    expect(restore).toMatchObject({ status: 'failed', last_status: 409, last_error: expect.stringMatching(/^incompatible_state/) });
     expect(restore.last_response).toMatchObject({ account_state: 'suspended' });
     expect((await rpAccount(stack, sub))?.state).toBe('suspended');
 
@@ -523,7 +523,7 @@ describe('check 20: how the OP reads answers', () => {
     expect(converged).toMatchObject({ status: 'converged', last_status: 409, attempts: 1 });
     expect(converged.last_response).toMatchObject({ account_state: 'suspended' });
     const failed = await sendAndWait(stack, { command: 'reactivate', tenant, sub: newSub('c20') });
-    expect(failed).toMatchObject({ status: 'failed', last_status: 409, last_error: 'incompatible_state', attempts: 1 });
+    expect(failed).toMatchObject({ status: 'failed', last_status: 409, last_error: expect.stringMatching(/^incompatible_state/), attempts: 1 });
     expect(failed.last_response).toMatchObject({ account_state: 'archived' });
     expect(receiver.received).toHaveLength(2);
   });

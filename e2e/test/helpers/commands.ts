@@ -9,8 +9,11 @@ import type { Stack } from '@oidc-ref/stack';
 import { Client } from 'pg';
 import { CLIENT_ID } from './oidc.js';
 
-/** Delivery states after which the worker never touches a row again (docs/commands.md). */
-export const FINAL_STATUSES = ['succeeded', 'accepted', 'converged', 'failed'] as const;
+/**
+ * Delivery states after which the worker never touches a row again (docs/commands.md);
+ * `completed`: an `accepted` async command whose result came back through the callback.
+ */
+export const FINAL_STATUSES = ['succeeded', 'accepted', 'completed', 'converged', 'failed'] as const;
 
 export interface Delivery {
   id: string;

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import { acrLevelRepository } from './acr-level-repository.js';
+import { adminConsoleRepository } from './admin-console-repository.js';
 import { encryptionKeyRepository } from './encryption-key-repository.js';
 import { totpRepository } from './totp-repository.js';
 import { accessTokenRepository } from './access-token-repository.js';
@@ -16,7 +17,6 @@ import { refreshTokenRepository } from './refresh-token-repository.js';
 import { sessionRepository } from './session-repository.js';
 import { signingKeyRepository } from './signing-key-repository.js';
 import { userRepository } from './user-repository.js';
-import { adminConsoleRepository } from './admin-console-repository.js';
 
 export interface RepositoryOptions {
   /** The client cache (`OP_CLIENT_CACHE_TTL_SECONDS`); see client-repository.ts. */
@@ -26,6 +26,7 @@ export interface RepositoryOptions {
 export function createRepositories(db: Db, options: RepositoryOptions = {}) {
   return {
     acrLevels: acrLevelRepository(db),
+    adminConsole: adminConsoleRepository(db),
     encryptionKeys: encryptionKeyRepository(db),
     totp: totpRepository(db),
     accessTokens: accessTokenRepository(db),
@@ -42,7 +43,6 @@ export function createRepositories(db: Db, options: RepositoryOptions = {}) {
     sessions: sessionRepository(db),
     signingKeys: signingKeyRepository(db),
     users: userRepository(db),
-    adminConsole: adminConsoleRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

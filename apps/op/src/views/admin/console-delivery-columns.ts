@@ -1,8 +1,11 @@
 /** A delivery as the console shows it (the admin API's wire spelling). */
 export type DeliveryView = Record<string, unknown> & { id: string; status: string };
 
-/** Final delivery states: the live views stop polling once a delivery reaches one. */
-export const FINAL_DELIVERY_STATUSES: readonly string[] = ['succeeded', 'accepted', 'converged', 'failed'];
+/**
+ * Delivery states the live delivery page stops polling at. `accepted` (an `*_async` command) is
+ * not among them: its result may still arrive through the callback (`completed`).
+ */
+export const FINAL_DELIVERY_STATUSES: readonly string[] = ['succeeded', 'completed', 'converged', 'failed'];
 
 /** The longest RP answer shown in a table cell; the delivery page shows it whole. */
 export const ANSWER_PREVIEW_CHARS = 240;

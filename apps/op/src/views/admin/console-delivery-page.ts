@@ -22,6 +22,9 @@ const FIELDS: readonly [string, string][] = [
   ['last_error', 'Last error'],
   ['created_at', 'Created'],
   ['completed_at', 'Completed'],
+  // Shown when the delivery has them (migrate; async results that came back by callback).
+  ['authentication_provider', 'Authentication provider'],
+  ['callback_received_at', 'Callback received'],
 ];
 
 const STREAMING = new Set(['audit_tenant', 'suspend_tenant', 'archive_tenant', 'delete_tenant', 'invalidate_tenant']);
@@ -57,7 +60,7 @@ export function consoleDeliveryPage(input: { delivery: DeliveryView; accounts: r
     body: html`<h1>Delivery <code>${d.id}</code></h1>
 <p class="sub"><a href="/admin/console/deliveries">All deliveries</a> · <small class="live" id="live-status">Updates every second until final.</small></p>
 <div id="delivery" data-id="${d.id}">
-<dl>${FIELDS.map(([name, label]) =>
+<dl>${FIELDS.filter(([name]) => name in d).map(([name, label]) =>
       name === 'status'
         ? html`<dt>${label}</dt><dd><span class="badge ${d.status.replace(/[^a-z]/g, '')}" data-field="status">${d.status}</span></dd>`
         : html`<dt>${label}</dt><dd data-field="${name}">${cellText(d[name])}</dd>`,
@@ -65,6 +68,8 @@ export function consoleDeliveryPage(input: { delivery: DeliveryView; accounts: r
 ${streaming ? html`<h2>Stream progress</h2>${progressLine(d)}` : ''}
 <h2>Last answer</h2>
 <pre data-field="last_response">${d['last_response'] === null ? '' : JSON.stringify(d['last_response'], null, 2)}</pre>
+${'callback_response' in d ? html`<h2>Asynchronous result (callback)</h2>
+<pre data-field="callback_response">${d['callback_response'] === null ? '' : JSON.stringify(d['callback_response'], null, 2)}</pre>` : ''}
 <h2>Claims sent</h2>
 <pre>${d['claims'] === null ? '(none)' : JSON.stringify(d['claims'], null, 2)}</pre>
 ${

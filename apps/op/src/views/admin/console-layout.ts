@@ -31,7 +31,7 @@ button.small.danger{background:#fdecec;color:#8a1c1c}
 .badge{display:inline-block;border-radius:999px;padding:.1rem .55rem;font-size:.8rem;font-weight:600;background:#e6e9ef}
 .badge.succeeded{background:#dff3e5;color:#1c5b33}.badge.failed{background:#fdecec;color:#8a1c1c}
 .badge.pending,.badge.delivering{background:#fff4d6;color:#7a5600}.badge.converged{background:#e3ecff;color:#1f3f99}
-.badge.accepted{background:#daf3f3;color:#125b5b}.badge.active{background:#dff3e5;color:#1c5b33}.badge.suspended,.badge.archived{background:#fff4d6;color:#7a5600}
+.badge.accepted,.badge.completed{background:#daf3f3;color:#125b5b}.badge.active{background:#dff3e5;color:#1c5b33}.badge.suspended,.badge.archived{background:#fff4d6;color:#7a5600}
 dl{display:grid;grid-template-columns:12rem 1fr;gap:.35rem 1rem;margin:0}
 dt{color:#5b6474}dd{margin:0;word-break:break-word}
 pre{background:#f7f8fa;border-radius:8px;padding:.8rem;overflow:auto;font-size:.8rem;max-height:24rem}

@@ -3,8 +3,10 @@
 // (same origin, the session cookie) once a second, and write with textContent only: an RP's
 // answer can never become markup.
 
+import { FINAL_DELIVERY_STATUSES } from './console-delivery-columns.js';
+
 const COMMON = `
-var FINAL=['succeeded','accepted','converged','failed'];
+var FINAL=${JSON.stringify(FINAL_DELIVERY_STATUSES)};
 function text(v,max){if(v===null||v===undefined)return '';var t=typeof v==='string'?v:JSON.stringify(v);return max&&t.length>max?t.slice(0,max)+'\\u2026':t;}
 function cls(v){return String(v).replace(/[^a-z]/g,'');}
 function el(tag,className,content){var e=document.createElement(tag);if(className)e.className=className;if(content!==undefined)e.textContent=content;return e;}
@@ -41,7 +43,7 @@ function show(j){
   root.querySelectorAll('[data-field]').forEach(function(e){
     var k=e.dataset.field;
     if(k==='status'){e.textContent=d.status;e.className='badge '+cls(d.status);}
-    else if(k==='last_response'){e.textContent=d.last_response===null?'':JSON.stringify(d.last_response,null,2);}
+    else if(k==='last_response'||k==='callback_response'){e.textContent=d[k]===null||d[k]===undefined?'':JSON.stringify(d[k],null,2);}
     else e.textContent=text(d[k]);
   });
   var p=document.getElementById('progress');var r=d.last_response;

@@ -152,6 +152,11 @@ const SIGNED_OUT_WITHIN_MS = 5000;
     await admin.waitForURL(/\/admin\/console\/deliveries\/[^/]+$/);
     await admin.getByText(/1 of 1 accounts \(complete\)/).waitFor();
     await admin.locator('[data-field="status"]', { hasText: 'succeeded' }).waitFor();
+    // Where the OP stores audit_tenant results, the page lists them: alice is acme's one account.
+    if ((await admin.locator('#accounts-body').count()) > 0) {
+      await admin.reload();
+      expect(await admin.locator('#accounts-body').innerText()).toContain(aliceSub);
+    }
     await admin.screenshot({ path: path.join(artifacts, 'console-delivery-audit-tenant.png'), fullPage: true });
     console.log(`commands browser test: screenshots in ${artifacts}`);
 

@@ -262,4 +262,27 @@ describe('deliveries', () => {
     expect(page.text).toContain('3 of 3 accounts (complete)');
     expect(page.text).toContain('<progress max="3" value="3">');
   });
+
+  it('lists the stored accounts of an audit_tenant (the audit_accounts table) on its page and in its JSON', async () => {
+    // The table of the OP's audit_tenant result storage; created here where this schema has none yet.
+    await op.db.$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS audit_accounts (
+      delivery_id TEXT NOT NULL, seq INTEGER NOT NULL, sub TEXT NOT NULL, account_state TEXT NOT NULL,
+      last_access BIGINT, authentication_provider TEXT, claims JSONB NOT NULL, PRIMARY KEY (delivery_id, seq))`);
+    const client = await rpClient();
+    const created = await op.repos.commandDeliveries.create({ clientId: client.id, command: 'audit_tenant', tenant: 'acme', now: op.clock.now });
+    for (const [seq, sub, state] of [[2, 'sub-<b>two</b>', 'suspended'], [1, 'sub-one', 'active']] as const) {
+      await op.db.$executeRaw`INSERT INTO audit_accounts (delivery_id, seq, sub, account_state, authentication_provider, claims) VALUES (${created.id}, ${seq}, ${sub}, ${state}, 'op', '{}'::jsonb)`;
+    }
+    const cookie = await signIn();
+    const page = await request(op.app).get(`/admin/console/deliveries/${created.id}`).set('Cookie', cookie).expect(200);
+    expect(page.text).toContain('Accounts reported');
+    expect(page.text).toContain('sub-one');
+    expect(page.text).toContain('sub-&lt;b&gt;two&lt;/b&gt;');
+    expect(page.text.indexOf('sub-one')).toBeLessThan(page.text.indexOf('sub-&lt;b&gt;two'));
+    const json = await request(op.app).get(`/admin/console/deliveries/${created.id}.json`).set('Cookie', cookie).expect(200);
+    expect(json.body.accounts).toEqual([
+      { seq: 1, sub: 'sub-one', account_state: 'active', authentication_provider: 'op' },
+      { seq: 2, sub: 'sub-<b>two</b>', account_state: 'suspended', authentication_provider: 'op' },
+    ]);
+  });
 });

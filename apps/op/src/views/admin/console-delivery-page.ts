@@ -27,6 +27,9 @@ const FIELDS: readonly [string, string][] = [
   ['callback_received_at', 'Callback received'],
 ];
 
+/** Fields shown only when the delivery has a value for them. */
+const OPTIONAL_FIELDS = new Set(['authentication_provider', 'callback_received_at']);
+
 const STREAMING = new Set(['audit_tenant', 'suspend_tenant', 'archive_tenant', 'delete_tenant', 'invalidate_tenant']);
 
 /** `account-state` events received so far, and the announced total, from a stream's `last_response`. */
@@ -60,7 +63,7 @@ export function consoleDeliveryPage(input: { delivery: DeliveryView; accounts: r
     body: html`<h1>Delivery <code>${d.id}</code></h1>
 <p class="sub"><a href="/admin/console/deliveries">All deliveries</a> · <small class="live" id="live-status">Updates every second until final.</small></p>
 <div id="delivery" data-id="${d.id}">
-<dl>${FIELDS.filter(([name]) => name in d).map(([name, label]) =>
+<dl>${FIELDS.filter(([name]) => name in d && (!OPTIONAL_FIELDS.has(name) || d[name] !== null)).map(([name, label]) =>
       name === 'status'
         ? html`<dt>${label}</dt><dd><span class="badge ${d.status.replace(/[^a-z]/g, '')}" data-field="status">${d.status}</span></dd>`
         : html`<dt>${label}</dt><dd data-field="${name}">${cellText(d[name])}</dd>`,
@@ -68,7 +71,7 @@ export function consoleDeliveryPage(input: { delivery: DeliveryView; accounts: r
 ${streaming ? html`<h2>Stream progress</h2>${progressLine(d)}` : ''}
 <h2>Last answer</h2>
 <pre data-field="last_response">${d['last_response'] === null ? '' : JSON.stringify(d['last_response'], null, 2)}</pre>
-${'callback_response' in d ? html`<h2>Asynchronous result (callback)</h2>
+${'callback_response' in d && String(d['command']).endsWith('_async') ? html`<h2>Asynchronous result (callback)</h2>
 <pre data-field="callback_response">${d['callback_response'] === null ? '' : JSON.stringify(d['callback_response'], null, 2)}</pre>` : ''}
 <h2>Claims sent</h2>
 <pre>${d['claims'] === null ? '(none)' : JSON.stringify(d['claims'], null, 2)}</pre>

@@ -200,3 +200,67 @@ describe('check 19 (the part that needs metadata and migrate from the outbox)', 
     }
   });
 });
+
+describe('the OP console: audit_tenant results with progress while the stream is read', () => {
+  /** Signs in to the OP's admin console; returns its cookie (`name=value`). */
+  async function consoleCookie(): Promise<string> {
+    const response = await fetch(`${stack.opUrl}/admin/console/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: stack.adminToken }).toString(),
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(303);
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('op_admin_console='));
+    if (!cookie) throw new Error('no console cookie');
+    return cookie.split(';')[0]!;
+  }
+
+  it('shows the accounts received so far while the delivery is still reading, then the complete count', async () => {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const event = (id: number, sub: string) => `id: ${id}\nevent: account-state\ndata: {"sub":"${sub}","account_state":"active"}\n\n`;
+    const receiver = await startReceiver(async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.write(event(1, 'streamed-1'));
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      res.write(event(2, 'streamed-2'));
+      // Hold the stream open until the test has seen the progress.
+      await released;
+      res.end(`${event(3, 'streamed-3')}id: 4\nevent: command-complete\ndata: {"total_accounts":3}\n\n`);
+    });
+    try {
+      const tenant = `t-progress-${randomBytes(4).toString('hex')}`;
+      await routeTenantTo(stack, tenant, `${receiver.origin}/commands/${tenant}`);
+      const cookie = await consoleCookie();
+      const queued = await enqueue(stack, { command: 'audit_tenant', tenant });
+      const view = async () => {
+        const response = await fetch(`${stack.opUrl}/admin/console/deliveries/${queued.id}.json`, { headers: { cookie, accept: 'application/json' } });
+        expect(response.status).toBe(200);
+        return (await response.json()) as { delivery: { status: string; last_response: Record<string, unknown> | null }; accounts: { sub: string }[] | null };
+      };
+
+      let reading: Awaited<ReturnType<typeof view>> | undefined;
+      for (let i = 0; i < 100 && reading === undefined; i++) {
+        const seen = await view();
+        if (seen.delivery.status === 'delivering' && (seen.delivery.last_response?.['account_events'] as number) >= 2) reading = seen;
+        else await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(reading).toBeDefined();
+      expect(reading!.delivery.last_response).toMatchObject({ stream: 'reading', account_events: 2 });
+      expect(reading!.accounts?.map((a) => a.sub)).toEqual(['streamed-1', 'streamed-2']);
+      const page = await fetch(`${stack.opUrl}/admin/console/deliveries/${queued.id}`, { headers: { cookie } });
+      expect(await page.text()).toContain('2 accounts');
+
+      release();
+      const done = await waitForDelivery(stack, queued.id);
+      expect(done).toMatchObject({ status: 'succeeded', last_response: { stream: 'complete', account_events: 3, total_accounts: 3 } });
+      expect((await view()).accounts?.map((a) => a.sub)).toEqual(['streamed-1', 'streamed-2', 'streamed-3']);
+      const finalPage = await (await fetch(`${stack.opUrl}/admin/console/deliveries/${queued.id}`, { headers: { cookie } })).text();
+      expect(finalPage).toContain('3 of 3 accounts (complete)');
+    } finally {
+      release();
+      await receiver.close();
+    }
+  });
+});

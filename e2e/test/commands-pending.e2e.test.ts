@@ -8,6 +8,8 @@
 //   `callback_received_at` on the delivery.
 // - RP: `migrate` with its policy (the account's email domain must be one of the tenant's OP
 //   `domains`; an `external` account is not transferable) and `accounts.authentication_provider`.
+// - OP: `audit_tenant` results stored while the stream is read (`audit_accounts`), progress in
+//   `last_response` ({stream: "reading", account_events}), shown by the admin console.
 // Until both are merged, the OP-side tests here fail (the direct-to-RP metadata test passes).
 import { randomBytes } from 'node:crypto';
 import type { Stack } from '@oidc-ref/stack';

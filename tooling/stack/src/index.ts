@@ -48,7 +48,12 @@ export interface Stack {
   /** The embedded server, when one was started. */
   postgres?: RunningPostgres;
   op: Service;
-  rp: Service;
+  /** The RP process running now (a new one after {@link Stack.startRp}). */
+  readonly rp: Service;
+  /** Stops the RP process only (e.g. for a fault test); the OP and the databases keep running. */
+  stopRp(): Promise<void>;
+  /** Starts the RP process again, same port, database and environment, and waits until it is ready. */
+  startRp(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -110,27 +115,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       options.log,
     );
     started.push(op);
-    const rp = startNode(
-      'rp',
-      app('rp', 'server.js'),
-      {
-        env: {
-        RP_PORT: String(options.rpPort),
-        RP_BASE_URL: rpUrl,
-        RP_DATABASE_URL: rpDatabaseUrl,
-        RP_OIDC_ISSUER: opUrl,
-        RP_CLIENT_ID: 'demo-rp',
-        RP_CLIENT_SECRET: options.rpClientSecret,
-        RP_LOG_LEVEL: logLevel,
-        ...options.rpEnv,
-        },
-      },
-      options.log,
-    );
+    const rpEnv = {
+      RP_PORT: String(options.rpPort),
+      RP_BASE_URL: rpUrl,
+      RP_DATABASE_URL: rpDatabaseUrl,
+      RP_OIDC_ISSUER: opUrl,
+      RP_CLIENT_ID: 'demo-rp',
+      RP_CLIENT_SECRET: options.rpClientSecret,
+      RP_LOG_LEVEL: logLevel,
+      ...options.rpEnv,
+    };
+    const startRpProcess = () => startNode('rp', app('rp', 'server.js'), { env: rpEnv }, options.log);
+    let rp = startRpProcess();
     started.push(rp);
+    const rpReadyUrl = `http://127.0.0.1:${options.rpPort}/readyz`;
     await Promise.all([
       waitUntilReady(`http://127.0.0.1:${options.opPort}/readyz`, op),
-      waitUntilReady(`http://127.0.0.1:${options.rpPort}/readyz`, rp),
+      waitUntilReady(rpReadyUrl, rp),
     ]);
     return {
       opUrl,
@@ -140,7 +141,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       adminToken,
       postgres,
       op,
-      rp,
+      get rp() {
+        return rp;
+      },
+      async stopRp() {
+        await rp.stop();
+      },
+      async startRp() {
+        if (rp.child.exitCode === null && rp.child.signalCode === null) throw new Error('the RP is still running');
+        const next = startRpProcess();
+        started.splice(started.indexOf(rp), 1, next);
+        rp = next;
+        await waitUntilReady(rpReadyUrl, rp);
+      },
       async stop() {
         await Promise.all(started.map((service) => service.stop()));
         await postgres?.stop();

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import { acrLevelRepository } from './acr-level-repository.js';
+import { adminConsoleRepository } from './admin-console-repository.js';
 import { encryptionKeyRepository } from './encryption-key-repository.js';
 import { totpRepository } from './totp-repository.js';
 import { accessTokenRepository } from './access-token-repository.js';
@@ -26,6 +27,7 @@ export interface RepositoryOptions {
 export function createRepositories(db: Db, options: RepositoryOptions = {}) {
   return {
     acrLevels: acrLevelRepository(db),
+    adminConsole: adminConsoleRepository(db),
     encryptionKeys: encryptionKeyRepository(db),
     totp: totpRepository(db),
     accessTokens: accessTokenRepository(db),

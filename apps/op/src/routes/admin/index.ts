@@ -5,6 +5,7 @@ import { InvalidToken } from '../../errors.js';
 import { noStore } from '../../middleware/no-store.js';
 import { adminClientRoutes } from './clients.js';
 import { adminCommandRoutes } from './commands.js';
+import { adminConsoleRoutes } from './console/index.js';
 import { adminUserRoutes } from './users.js';
 
 const REALM = 'Bearer realm="admin"';
@@ -33,6 +34,7 @@ export function adminRoutes(deps: AppDeps): Router {
     next();
   };
 
+  router.use(adminConsoleRoutes(deps));
   router.use('/admin', noStore, authenticateAdmin, adminCommandRoutes(deps), adminUserRoutes(deps), adminClientRoutes(deps));
   return router;
 }

@@ -1,7 +1,7 @@
 import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from '../db/client.js';
 
-export const DELIVERY_STATUSES = ['pending', 'delivering', 'succeeded', 'converged', 'accepted', 'failed'] as const;
+export const DELIVERY_STATUSES = ['pending', 'delivering', 'succeeded', 'converged', 'accepted', 'completed', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One command for one RP, as the outbox holds it. */
@@ -21,6 +21,11 @@ export interface CommandDeliveryRecord {
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;
+  /** `migrate` / `migrate_async` only. */
+  authenticationProvider: string | null;
+  /** The RP's asynchronous result, POSTed to the callback endpoint (§5.2). */
+  callbackResponse: Record<string, unknown> | null;
+  callbackReceivedAt: Date | null;
 }
 
 export interface NewCommandDelivery {
@@ -29,7 +34,23 @@ export interface NewCommandDelivery {
   tenant: string;
   sub?: string;
   claims?: Record<string, unknown>;
+  authenticationProvider?: string;
   now: Date;
+}
+
+/** The columns of a new row (also used by transactions that enqueue with other writes). */
+export function newDeliveryData(input: NewCommandDelivery) {
+  return {
+    clientId: input.clientId,
+    command: input.command,
+    tenant: input.tenant,
+    sub: input.sub ?? null,
+    claims: json(input.claims),
+    authenticationProvider: input.authenticationProvider ?? null,
+    status: 'pending',
+    nextAttemptAt: input.now,
+    createdAt: input.now,
+  };
 }
 
 /** What one attempt ended with: done (a final status), or another try at `nextAttemptAt`. */
@@ -45,10 +66,13 @@ function toRecord(row: Row): CommandDeliveryRecord {
     status: row.status as DeliveryStatus,
     claims: (row.claims as Record<string, unknown> | null) ?? null,
     lastResponse: row.lastResponse ?? null,
+    callbackResponse: (row.callbackResponse as Record<string, unknown> | null) ?? null,
   };
 }
 
-const json = (value: unknown) => (value === undefined || value === null ? undefined : (value as object));
+function json(value: unknown): object | undefined {
+  return value === undefined || value === null ? undefined : (value as object);
+}
 
 /**
  * The command outbox (`command_deliveries`). Rows are claimed with `FOR UPDATE SKIP LOCKED`, so
@@ -58,19 +82,40 @@ const json = (value: unknown) => (value === undefined || value === null ? undefi
 export function commandDeliveryRepository(db: Db) {
   return {
     async create(input: NewCommandDelivery): Promise<CommandDeliveryRecord> {
-      const row = await db.commandDelivery.create({
-        data: {
-          clientId: input.clientId,
-          command: input.command,
-          tenant: input.tenant,
-          sub: input.sub ?? null,
-          claims: json(input.claims),
-          status: 'pending',
-          nextAttemptAt: input.now,
-          createdAt: input.now,
-        },
-      });
+      const row = await db.commandDelivery.create({ data: newDeliveryData(input) });
       return toRecord(row);
+    },
+
+    /** A not yet final delivery of `command` for the client and tenant (refresh requests are not stacked). */
+    async findOpen(clientId: string, tenant: string, command: string): Promise<CommandDeliveryRecord | null> {
+      const row = await db.commandDelivery.findFirst({ where: { clientId, tenant, command, status: { in: ['pending', 'delivering'] } } });
+      return row ? toRecord(row) : null;
+    },
+
+    /**
+     * Stores the RP's asynchronous result. An `accepted` (or not yet final) delivery becomes
+     * `completed`; one still `delivering` (the result overtook the 202) keeps its status and is
+     * promoted when its attempt is recorded (see `recordAttempt`).
+     */
+    async recordCallback(id: string, response: Record<string, unknown>, now: Date): Promise<boolean> {
+      const count = await db.$executeRaw`
+        UPDATE "command_deliveries"
+        SET "callback_response" = ${JSON.stringify(response)}::jsonb,
+            "callback_received_at" = (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'),
+            "status" = CASE WHEN "status" = 'delivering' THEN "status" ELSE 'completed' END,
+            "completed_at" = CASE WHEN "status" = 'delivering' THEN "completed_at" ELSE COALESCE("completed_at", (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')) END,
+            "updated_at" = (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+        WHERE "id" = ${id}`;
+      return count === 1;
+    },
+
+    /** Writes streaming progress into `last_response` while the stream is read (fenced). */
+    async recordProgress(id: string, attempt: number, progress: object): Promise<boolean> {
+      const { count } = await db.commandDelivery.updateMany({
+        where: { id, status: 'delivering', attempts: attempt },
+        data: { lastResponse: progress },
+      });
+      return count === 1;
     },
 
     /**
@@ -146,6 +191,10 @@ export function commandDeliveryRepository(db: Db) {
           updatedAt: result.now,
         },
       });
+      // An async result that arrived before its 202 was recorded completes the delivery now.
+      if (count === 1 && result.status === 'accepted') {
+        await db.commandDelivery.updateMany({ where: { id, status: 'accepted', callbackResponse: { not: Prisma.DbNull } }, data: { status: 'completed' } });
+      }
       return count === 1;
     },
 

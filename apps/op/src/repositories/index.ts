@@ -6,7 +6,10 @@ import { accessTokenRepository } from './access-token-repository.js';
 import { authorizationCodeRepository } from './authorization-code-repository.js';
 import { authorizationResponseRepository } from './authorization-response-repository.js';
 import { clientAssertionRepository } from './client-assertion-repository.js';
+import { auditAccountRepository } from './audit-account-repository.js';
+import { commandCallbackRepository } from './command-callback-repository.js';
 import { commandDeliveryRepository } from './command-delivery-repository.js';
+import { clientTenantMetadataRepository } from './client-tenant-metadata-repository.js';
 import { clientRepository, type ClientRepositoryOptions } from './client-repository.js';
 import { consentRepository } from './consent-repository.js';
 import { grantRepository } from './grant-repository.js';
@@ -32,7 +35,10 @@ export function createRepositories(db: Db, options: RepositoryOptions = {}) {
     authorizationResponses: authorizationResponseRepository(db),
     clients: clientRepository(db, options.clients),
     clientAssertions: clientAssertionRepository(db),
+    auditAccounts: auditAccountRepository(db),
+    commandCallbacks: commandCallbackRepository(db),
     commandDeliveries: commandDeliveryRepository(db),
+    clientTenantMetadata: clientTenantMetadataRepository(db),
     consents: consentRepository(db),
     grants: grantRepository(db),
     interactions: interactionRepository(db),

@@ -23,6 +23,9 @@ export function deliveryView(row: CommandDeliveryRecord): Record<string, unknown
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
     completed_at: row.completedAt?.toISOString() ?? null,
+    authentication_provider: row.authenticationProvider,
+    callback_response: row.callbackResponse,
+    callback_received_at: row.callbackReceivedAt?.toISOString() ?? null,
   };
 }
 
@@ -32,6 +35,7 @@ const SendCommandSchema = z.strictObject({
   tenant: z.string().min(1),
   sub: z.string().min(1).optional(),
   claims: z.record(z.string(), z.unknown()).optional(),
+  authentication_provider: z.string().min(1).optional(),
 });
 
 const ListQuerySchema = z.object({
@@ -74,6 +78,7 @@ export function adminCommandRoutes(deps: AppDeps): Router {
         tenant: body.tenant,
         ...(body.sub !== undefined && { sub: body.sub }),
         ...(body.claims !== undefined && { claims: body.claims }),
+        ...(body.authentication_provider !== undefined && { authenticationProvider: body.authentication_provider }),
       },
       { deliveries: deps.repos.commandDeliveries, clients: deps.repos.clients, now: new Date(), onEnqueued: () => deps.onCommandEnqueued?.() },
     );

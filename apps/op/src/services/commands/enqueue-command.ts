@@ -12,6 +12,8 @@ export interface EnqueueCommandInput {
   sub?: string;
   /** Profile claims (activate / maintain only). */
   claims?: Record<string, unknown>;
+  /** `migrate` / `migrate_async` only (and required there): `op` or `op_migration`. */
+  authenticationProvider?: string;
 }
 
 export interface EnqueueCommandOptions {
@@ -22,14 +24,18 @@ export interface EnqueueCommandOptions {
   onEnqueued?: (delivery: CommandDeliveryRecord) => void;
 }
 
-/**
- * Commands the outbox can deliver: every account command and the tenant commands that need
- * nothing from the OP at delivery time. `metadata` (the OP's metadata object) and `migrate`
- * (`authentication_provider`) need input the outbox does not store yet.
- */
+/** Every account and tenant command (the `metadata` claim and callback tokens are built at mint time). */
 function deliverable(command: string): command is CommandName {
-  if (command === 'metadata' || command === 'migrate' || command === 'migrate_async') return false;
   return isAccountCommand(command) || isTenantCommand(command);
+}
+
+/** Values of `authentication_provider` the OP asks for in `migrate` (§5.4). */
+export const AUTHENTICATION_PROVIDERS = ['op', 'op_migration'] as const;
+
+function authenticationProviderOf(value: string | undefined): 'op' | 'op_migration' | undefined {
+  if (value === undefined) return undefined;
+  if (!(AUTHENTICATION_PROVIDERS as readonly string[]).includes(value)) throw new InvalidRequest('authentication_provider must be op or op_migration');
+  return value as 'op' | 'op_migration';
 }
 
 /**
@@ -50,6 +56,7 @@ export async function enqueueCommand(input: EnqueueCommandInput, options: Enqueu
   if (!client) throw new InvalidRequest('unknown client_id');
   const endpoint = commandEndpointFor(client, input.tenant);
   if (endpoint === undefined) throw new InvalidRequest(`the client has no command_endpoint for tenant ${input.tenant}`);
+  const authenticationProvider = authenticationProviderOf(input.authenticationProvider);
   try {
     commandTokenClaims({
       issuer: 'urn:validate',
@@ -59,6 +66,8 @@ export async function enqueueCommand(input: EnqueueCommandInput, options: Enqueu
       command,
       ...(input.sub !== undefined && { sub: input.sub }),
       ...(input.claims !== undefined && { claims: input.claims }),
+      ...(command === 'metadata' && { metadata: {} }),
+      ...(authenticationProvider !== undefined && { authenticationProvider }),
       now: options.now,
     });
   } catch (err) {
@@ -71,6 +80,7 @@ export async function enqueueCommand(input: EnqueueCommandInput, options: Enqueu
     tenant: input.tenant,
     ...(input.sub !== undefined && { sub: input.sub }),
     ...(input.claims !== undefined && { claims: input.claims }),
+    ...(authenticationProvider !== undefined && { authenticationProvider }),
     now: options.now,
   });
   options.onEnqueued?.(delivery);

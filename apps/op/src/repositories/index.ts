@@ -19,6 +19,7 @@ import { refreshTokenRepository } from './refresh-token-repository.js';
 import { sessionRepository } from './session-repository.js';
 import { signingKeyRepository } from './signing-key-repository.js';
 import { userRepository } from './user-repository.js';
+import { userLifecycleRepository } from './user-lifecycle-repository.js';
 
 export interface RepositoryOptions {
   /** The client cache (`OP_CLIENT_CACHE_TTL_SECONDS`); see client-repository.ts. */
@@ -47,6 +48,7 @@ export function createRepositories(db: Db, options: RepositoryOptions = {}) {
     sessions: sessionRepository(db),
     signingKeys: signingKeyRepository(db),
     users: userRepository(db),
+    userLifecycle: userLifecycleRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -1,6 +1,6 @@
 import { CommandError, DRAFT_00_ALIASES, commandTokenClaims, isAccountCommand, isTenantCommand, type CommandName } from '@oidc-ref/op-commands';
 import { InvalidRequest } from '../../errors.js';
-import type { CommandDeliveryRecord, CommandDeliveryRepository } from '../../repositories/command-delivery-repository.js';
+import type { CommandDeliveryRecord, CommandDeliveryRepository, NewCommandDelivery } from '../../repositories/command-delivery-repository.js';
 import type { ClientRepository } from '../../repositories/client-repository.js';
 import { commandEndpointFor } from './command-endpoint.js';
 
@@ -41,14 +41,15 @@ function authenticationProviderOf(value: string | undefined): 'op' | 'op_migrati
 /**
  * Validates a command for one RP with draft 02's claim rules (the same `commandTokenClaims` the
  * worker mints with, so a command that could never be minted never enters the outbox) and
- * stores it as `pending`.
+ * returns the row to store.
  *
  * @throws InvalidRequest for an unknown client, a client without a command endpoint for the tenant, an unknown
  *   or unsupported command, or claims the command does not allow.
- * @example
- * const delivery = await enqueueCommand({ clientId: 'rp', command: 'suspend', tenant: 'acme', sub: user.id }, options);
  */
-export async function enqueueCommand(input: EnqueueCommandInput, options: EnqueueCommandOptions): Promise<CommandDeliveryRecord> {
+export async function prepareCommand(
+  input: EnqueueCommandInput,
+  options: Pick<EnqueueCommandOptions, 'clients' | 'now'>,
+): Promise<NewCommandDelivery> {
   const command = DRAFT_00_ALIASES[input.command] ?? input.command;
   if (!deliverable(command)) throw new InvalidRequest(`unknown or unsupported command: ${input.command}`);
   if (typeof input.tenant !== 'string' || input.tenant.length === 0) throw new InvalidRequest('tenant is required');
@@ -74,7 +75,7 @@ export async function enqueueCommand(input: EnqueueCommandInput, options: Enqueu
     if (err instanceof CommandError) throw new InvalidRequest(err.message);
     throw err;
   }
-  const delivery = await options.deliveries.create({
+  return {
     clientId: client.id,
     command,
     tenant: input.tenant,
@@ -82,7 +83,18 @@ export async function enqueueCommand(input: EnqueueCommandInput, options: Enqueu
     ...(input.claims !== undefined && { claims: input.claims }),
     ...(authenticationProvider !== undefined && { authenticationProvider }),
     now: options.now,
-  });
+  };
+}
+
+/**
+ * Validates a command (see {@link prepareCommand}) and stores it as `pending`.
+ *
+ * @throws InvalidRequest as {@link prepareCommand}.
+ * @example
+ * const delivery = await enqueueCommand({ clientId: 'rp', command: 'suspend', tenant: 'acme', sub: user.id }, options);
+ */
+export async function enqueueCommand(input: EnqueueCommandInput, options: EnqueueCommandOptions): Promise<CommandDeliveryRecord> {
+  const delivery = await options.deliveries.create(await prepareCommand(input, options));
   options.onEnqueued?.(delivery);
   return delivery;
 }

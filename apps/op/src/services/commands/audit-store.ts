@@ -43,10 +43,12 @@ export function auditRow(event: AccountStateEvent, seq: number): AuditAccountRow
 /**
  * Stores `audit_tenant` account events while the stream is read: buffered and written with one
  * multi-row INSERT every `batchSize` events or `flushMs`, whichever comes first, so memory stays
- * flat whatever the stream's length. After each write, the delivery's `last_response` gets the
- * progress `{ stream: "reading", account_events, last_event_id }` (a console shows it live; a
- * worker that crashed resumes from it). Writes are awaited: a slow database slows the reading
- * of the stream (backpressure), never grows the buffer.
+ * flat whatever the stream's length. One write is in flight while the next batch is parsed; a
+ * batch that is full while the previous write is still running waits for it, so a slow database
+ * slows the reading of the stream (backpressure) and never more than two batches are held.
+ * After each write the delivery's `last_response` gets the progress `{ stream: "reading",
+ * account_events, last_event_id }` (a console shows it live; a worker that crashed resumes from
+ * it: it names only rows already stored). The `flushMs` deadline is checked as events arrive.
  *
  * @example
  * const sink = await store.open({ deliveryId: row.id, attempt: row.attempts });
@@ -64,26 +66,41 @@ export function createAuditStore(options: AuditStoreOptions): AuditStore {
       let buffer: AuditAccountRow[] = [];
       let lastEventId: string | undefined;
       let lastFlush = nowMs();
-      const flush = async () => {
-        lastFlush = nowMs();
-        if (buffer.length === 0) return;
-        const rows = buffer;
-        buffer = [];
+      /** The write in flight: at most one, so at most two batches are ever held (and progress is in order). */
+      let writing: Promise<void> = Promise.resolve();
+
+      const write = async (rows: AuditAccountRow[], eventId: string | undefined) => {
         await options.accounts.insertBatch(deliveryId, rows);
         await options.deliveries.recordProgress(deliveryId, attempt, {
           stream: 'reading',
           account_events: rows[rows.length - 1]!.seq,
-          ...(lastEventId !== undefined && { last_event_id: lastEventId }),
+          ...(eventId !== undefined && { last_event_id: eventId }),
         });
       };
+
+      /** Hands the buffer to the writer once the previous write is done (backpressure). */
+      const startWrite = async () => {
+        lastFlush = nowMs();
+        await writing;
+        if (buffer.length === 0) return;
+        const rows = buffer;
+        buffer = [];
+        writing = write(rows, lastEventId);
+        // A failed write surfaces at the next await of `writing`; never as an unhandled rejection.
+        writing.catch(() => undefined);
+      };
+
       return {
         async onAccount(event) {
           seq += 1;
           buffer.push(auditRow(event, seq));
           lastEventId = event.id;
-          if (buffer.length >= batchSize || nowMs() - lastFlush >= flushMs) await flush();
+          if (buffer.length >= batchSize || nowMs() - lastFlush >= flushMs) await startWrite();
         },
-        flush,
+        async flush() {
+          await startWrite();
+          await writing;
+        },
       };
     },
   };

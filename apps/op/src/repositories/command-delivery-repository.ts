@@ -1,5 +1,6 @@
 import { Prisma } from '../generated/prisma/client.js';
-import type { Db } from '../db/client.js';
+import { sqlQuery, type Db } from '../db/client.js';
+import { utcTimestampText, type SqlStatement } from './token-rows.js';
 
 export const DELIVERY_STATUSES = ['pending', 'delivering', 'succeeded', 'converged', 'accepted', 'completed', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -74,6 +75,40 @@ function json(value: unknown): object | undefined {
   return value === undefined || value === null ? undefined : (value as object);
 }
 
+/** The outcome of many attempts in one round trip (a named statement; times as UTC text). */
+const RECORD_ATTEMPTS: SqlStatement = {
+  name: 'op_command_deliveries_record_attempts',
+  text: `UPDATE "command_deliveries" AS d SET
+           "status" = r."status", "last_status" = r."last_status", "last_error" = r."last_error", "last_response" = r."last_response",
+           "completed_at" = CASE WHEN r."done" THEN r."now" ELSE d."completed_at" END,
+           "next_attempt_at" = CASE WHEN r."done" THEN d."next_attempt_at" ELSE r."next_attempt_at" END,
+           "updated_at" = r."now"
+         FROM json_to_recordset($1::json) AS r("id" text, "attempts" int, "status" text, "last_status" int, "last_error" text,
+           "last_response" jsonb, "done" boolean, "now" timestamp(3), "next_attempt_at" timestamp(3))
+         WHERE d."id" = r."id" AND d."status" = 'delivering' AND d."attempts" = r."attempts"
+         RETURNING d."id", d."status", d."callback_response" IS NOT NULL AS "has_callback"`,
+};
+
+/** See `recordAttempts` of the repository. */
+async function recordAttempts(db: Db, entries: readonly { id: string; attempt: number; result: AttemptResult }[]): Promise<Set<string>> {
+  if (entries.length === 0) return new Set();
+  const rows = entries.map(({ id, attempt, result }) => ({
+    id,
+    attempts: attempt,
+    status: result.status,
+    last_status: result.lastStatus ?? null,
+    last_error: result.lastError ?? null,
+    last_response: result.lastResponse ?? null,
+    done: result.status !== 'pending',
+    now: utcTimestampText(result.now),
+    next_attempt_at: result.status === 'pending' ? utcTimestampText(result.nextAttemptAt) : null,
+  }));
+  const { rows: recorded } = await sqlQuery<{ id: string; status: string; has_callback: boolean }>(db, RECORD_ATTEMPTS, [JSON.stringify(rows)]);
+  const promote = recorded.filter((row) => row.status === 'accepted' && row.has_callback).map((row) => row.id);
+  if (promote.length > 0) await db.commandDelivery.updateMany({ where: { id: { in: promote }, status: 'accepted' }, data: { status: 'completed' } });
+  return new Set(recorded.map((row) => row.id));
+}
+
 /**
  * The command outbox (`command_deliveries`). Rows are claimed with `FOR UPDATE SKIP LOCKED`, so
  * any number of OP processes on one database deliver each command once; a claimed row carries a
@@ -138,6 +173,14 @@ export function commandDeliveryRepository(db: Db) {
       return row ? toRecord(row) : null;
     },
 
+    /** The deliveries with these ids, in the order given (missing ones left out). */
+    async findByIds(ids: readonly string[]): Promise<CommandDeliveryRecord[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.commandDelivery.findMany({ where: { id: { in: [...ids] } } });
+      const byId = new Map(rows.map((row) => [row.id, toRecord(row)]));
+      return ids.flatMap((id) => byId.get(id) ?? []);
+    },
+
     /** Newest first. */
     async list(options: { clientId?: string; limit: number }): Promise<CommandDeliveryRecord[]> {
       const rows = await db.commandDelivery.findMany({
@@ -178,24 +221,16 @@ export function commandDeliveryRepository(db: Db) {
      * and whose row was taken over cannot overwrite the newer attempt. False when fenced off.
      */
     async recordAttempt(id: string, attempt: number, result: AttemptResult): Promise<boolean> {
-      const done = result.status !== 'pending';
-      const { count } = await db.commandDelivery.updateMany({
-        where: { id, status: 'delivering', attempts: attempt },
-        data: {
-          status: result.status,
-          lastStatus: result.lastStatus ?? null,
-          lastError: result.lastError ?? null,
-          lastResponse: json(result.lastResponse) ?? Prisma.DbNull,
-          ...(done && { completedAt: result.now }),
-          ...(!done && { nextAttemptAt: result.nextAttemptAt }),
-          updatedAt: result.now,
-        },
-      });
-      // An async result that arrived before its 202 was recorded completes the delivery now.
-      if (count === 1 && result.status === 'accepted') {
-        await db.commandDelivery.updateMany({ where: { id, status: 'accepted', callbackResponse: { not: Prisma.DbNull } }, data: { status: 'completed' } });
-      }
-      return count === 1;
+      return (await recordAttempts(db, [{ id, attempt, result }])).has(id);
+    },
+
+    /**
+     * Records many attempts' results in one statement, each fenced on its attempt number (see
+     * `recordAttempt`). Returns the ids that were recorded. An `accepted` row whose async result
+     * already arrived (it overtook the 202) becomes `completed`.
+     */
+    recordAttempts(entries: readonly { id: string; attempt: number; result: AttemptResult }[]): Promise<Set<string>> {
+      return recordAttempts(db, entries);
     },
 
     /** Extends the lease of a row still being delivered (a long stream); false when fenced off. */

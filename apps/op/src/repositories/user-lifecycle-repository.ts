@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
+import { utcTimestampText } from './token-rows.js';
 import { newDeliveryData, type NewCommandDelivery } from './command-delivery-repository.js';
 
 /** A user's state at the OP: only `active` users may sign in. */
@@ -19,14 +21,18 @@ export interface LifecycleChange {
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
+/**
+ * Ends the user's sessions (and their factors), drops their pending authorization codes and
+ * revokes their access and refresh tokens: one statement (data-modifying CTEs).
+ */
 async function invalidate(tx: Tx, userId: string, now: Date): Promise<void> {
-  const sessions = await tx.session.findMany({ where: { userId }, select: { id: true } });
-  const sessionIds = sessions.map((s) => s.id);
-  await tx.sessionFactor.deleteMany({ where: { sessionId: { in: sessionIds } } });
-  await tx.session.deleteMany({ where: { userId } });
-  await tx.authorizationCode.deleteMany({ where: { userId, consumedAt: null } });
-  await tx.accessToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
-  await tx.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
+  const at = utcTimestampText(now);
+  await tx.$executeRaw`
+    WITH "s" AS (DELETE FROM "sessions" WHERE "user_id" = ${userId} RETURNING "id"),
+         "f" AS (DELETE FROM "session_factors" WHERE "session_id" IN (SELECT "id" FROM "s")),
+         "c" AS (DELETE FROM "authorization_codes" WHERE "user_id" = ${userId} AND "consumed_at" IS NULL),
+         "a" AS (UPDATE "access_tokens" SET "revoked_at" = ${at}::timestamp(3) WHERE "user_id" = ${userId} AND "revoked_at" IS NULL)
+    UPDATE "refresh_tokens" SET "revoked_at" = ${at}::timestamp(3) WHERE "user_id" = ${userId} AND "revoked_at" IS NULL`;
 }
 
 async function deleteUser(tx: Tx, userId: string): Promise<void> {
@@ -53,18 +59,21 @@ export function userLifecycleRepository(db: Db) {
       return db.$transaction(async (tx) => {
         const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true } });
         if (!user) return null;
-        const ids: string[] = [];
-        for (const delivery of deliveries) ids.push((await tx.commandDelivery.create({ data: newDeliveryData(delivery), select: { id: true } })).id);
+        const rows = deliveries.map((delivery) => ({ ...newDeliveryData(delivery), id: randomUUID() }));
+        if (rows.length > 0) await tx.commandDelivery.createMany({ data: rows });
+        const ids = rows.map((row) => row.id);
         if (change.delete) {
           await deleteUser(tx, userId);
           return ids;
         }
         if (change.invalidate) await invalidate(tx, userId, now);
-        if (change.leaveOrganization) {
-          await tx.groupMember.deleteMany({ where: { userId } });
-          await tx.user.update({ where: { id: userId }, data: { organizationId: null } });
+        if (change.leaveOrganization) await tx.groupMember.deleteMany({ where: { userId } });
+        if (change.leaveOrganization || change.status !== undefined) {
+          await tx.user.update({
+            where: { id: userId },
+            data: { ...(change.leaveOrganization && { organizationId: null }), ...(change.status !== undefined && { status: change.status }) },
+          });
         }
-        if (change.status !== undefined) await tx.user.update({ where: { id: userId }, data: { status: change.status } });
         return ids;
       });
     },

@@ -15,6 +15,7 @@ import type { KeyService } from '../keys.js';
 import type { ClientRecord } from '../../repositories/client-repository.js';
 import { NO_EXTRAS, type AttemptExtras } from './attempt-extras.js';
 import type { AuditStore } from './audit-store.js';
+import { createAttemptRecorder } from './attempt-recorder.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff.js';
 import { commandEndpointFor } from './command-endpoint.js';
 
@@ -71,6 +72,10 @@ function resumePoint(row: CommandDeliveryRecord): { alreadySeen: number; lastEve
   const last = row.lastResponse as Partial<StreamProgress> | null;
   if ((last?.stream !== 'incomplete' && last?.stream !== 'reading') || typeof last.last_event_id !== 'string' || typeof last.account_events !== 'number') return undefined;
   return { alreadySeen: last.account_events, lastEventId: last.last_event_id };
+}
+
+function concurrencyOf(options: Pick<DeliveryWorkerOptions, 'concurrency'>): number {
+  return options.concurrency ?? 16;
 }
 
 /** What an outcome means for the row: a final status, or a retry. */
@@ -139,7 +144,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   let earliestRetry: number | undefined;
 
   const extras = options.extras ?? NO_EXTRAS;
-  const concurrency = options.concurrency ?? 16;
+  const recorder = createAttemptRecorder(options.deliveries, { maxBatch: Math.max(1, concurrencyOf(options)) });
+  const concurrency = concurrencyOf(options);
   const batchSize = options.batchSize ?? concurrency * 2;
 
   /** A non-SSE answer to a streaming command, interpreted like any answer (a 200 is retried). */
@@ -251,7 +257,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     const endpoint = client ? commandEndpointFor(client, row.tenant) : undefined;
     const at = now();
     if (!client || endpoint === undefined) {
-      await options.deliveries.recordAttempt(row.id, row.attempts, {
+      await recorder.record(row.id, row.attempts, {
         status: 'failed',
         lastError: client ? `the client no longer has a command endpoint for tenant ${row.tenant}` : 'the client no longer exists',
         now: at,
@@ -273,7 +279,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       const due = result.nextAttemptAt.getTime();
       earliestRetry = earliestRetry === undefined ? due : Math.min(earliestRetry, due);
     }
-    const recorded = await options.deliveries.recordAttempt(row.id, row.attempts, result);
+    const recorded = await recorder.record(row.id, row.attempts, result);
     options.logger[result.status === 'failed' ? 'warn' : 'debug'](
       { delivery: row.id, client: row.clientId, command: row.command, attempt: row.attempts, outcome: outcome.kind, status: result.status, recorded },
       'command delivery attempt',

@@ -67,11 +67,7 @@ async function commit(
 ): Promise<CommandDeliveryRecord[] | null> {
   const ids = await options.userLifecycle.apply(user.id, change, rows, options.now);
   if (ids === null) return null;
-  const deliveries: CommandDeliveryRecord[] = [];
-  for (const id of ids) {
-    const delivery = await options.deliveries.findById(id);
-    if (delivery) deliveries.push(delivery);
-  }
+  const deliveries = await options.deliveries.findByIds(ids);
   for (const delivery of deliveries) options.onEnqueued?.(delivery);
   return deliveries;
 }

@@ -1,4 +1,3 @@
-import { Prisma } from '../generated/prisma/client.js';
 import { sqlQuery, type Db } from '../db/client.js';
 import { utcTimestampText, type SqlStatement } from './token-rows.js';
 
@@ -37,6 +36,30 @@ export interface NewCommandDelivery {
   claims?: Record<string, unknown>;
   authenticationProvider?: string;
   now: Date;
+}
+
+/** The record of a row just stored from `input` with `id` (what a read would return). */
+export function pendingRecord(id: string, input: NewCommandDelivery): CommandDeliveryRecord {
+  return {
+    id,
+    clientId: input.clientId,
+    command: input.command,
+    tenant: input.tenant,
+    sub: input.sub ?? null,
+    claims: input.claims ?? null,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: input.now,
+    lastStatus: null,
+    lastError: null,
+    lastResponse: null,
+    createdAt: input.now,
+    updatedAt: input.now,
+    completedAt: null,
+    authenticationProvider: input.authenticationProvider ?? null,
+    callbackResponse: null,
+    callbackReceivedAt: null,
+  };
 }
 
 /** The columns of a new row (also used by transactions that enqueue with other writes). */
@@ -171,14 +194,6 @@ export function commandDeliveryRepository(db: Db) {
     async findById(id: string): Promise<CommandDeliveryRecord | null> {
       const row = await db.commandDelivery.findUnique({ where: { id } });
       return row ? toRecord(row) : null;
-    },
-
-    /** The deliveries with these ids, in the order given (missing ones left out). */
-    async findByIds(ids: readonly string[]): Promise<CommandDeliveryRecord[]> {
-      if (ids.length === 0) return [];
-      const rows = await db.commandDelivery.findMany({ where: { id: { in: [...ids] } } });
-      const byId = new Map(rows.map((row) => [row.id, toRecord(row)]));
-      return ids.flatMap((id) => byId.get(id) ?? []);
     },
 
     /** Newest first. */

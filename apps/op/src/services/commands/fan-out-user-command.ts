@@ -1,6 +1,6 @@
 import { InvalidRequest } from '../../errors.js';
 import type { ClientRepository } from '../../repositories/client-repository.js';
-import type { CommandDeliveryRecord, CommandDeliveryRepository, NewCommandDelivery } from '../../repositories/command-delivery-repository.js';
+import { pendingRecord, type CommandDeliveryRecord, type CommandDeliveryRepository, type NewCommandDelivery } from '../../repositories/command-delivery-repository.js';
 import type { OrganizationRepository } from '../../repositories/organization-repository.js';
 import type { LifecycleChange, UserLifecycleRepository } from '../../repositories/user-lifecycle-repository.js';
 import type { UserRecord, UserRepository } from '../../repositories/user-repository.js';
@@ -67,7 +67,7 @@ async function commit(
 ): Promise<CommandDeliveryRecord[] | null> {
   const ids = await options.userLifecycle.apply(user.id, change, rows, options.now);
   if (ids === null) return null;
-  const deliveries = await options.deliveries.findByIds(ids);
+  const deliveries = ids.map((id, i) => pendingRecord(id, rows[i]!));
   for (const delivery of deliveries) options.onEnqueued?.(delivery);
   return deliveries;
 }

@@ -74,6 +74,8 @@ export interface FanOutConfig {
   readonly enqueueConcurrency: number;
   /** `OP_COMMANDS_CONCURRENCY` of the OP under test (FANOUT_OP_CONCURRENCY; unset: the OP's default). */
   readonly opConcurrency?: number;
+  /** Accounts in the `audit_tenant` stream of bench:fan-out-audit (FANOUT_AUDIT_ACCOUNTS, 500 000). */
+  readonly auditAccounts: number;
 }
 
 export function loadFanOutConfig(): FanOutConfig {
@@ -81,6 +83,7 @@ export function loadFanOutConfig(): FanOutConfig {
   return Object.freeze({
     users: int('FANOUT_N', 10_000),
     enqueueConcurrency: int('FANOUT_ENQUEUE_CONCURRENCY', 16),
+    auditAccounts: int('FANOUT_AUDIT_ACCOUNTS', 500_000),
     ...(opConcurrency !== undefined && { opConcurrency }),
   });
 }

@@ -96,6 +96,37 @@ describe('audit_tenant results (§6.3)', () => {
     }
   });
 
+  it('writes the buffered accounts of a stream that pauses after flushMs, not only at the next event', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const server: Server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.write(events(1, 3));
+      void gate.then(() => res.end(complete(3)));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const id = await auditFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}/commands`);
+      const running = h.worker({}, { batchSize: 1000, flushMs: 50 }).runOnce();
+      const deadline = Date.now() + 10_000;
+      let progress: { account_events?: number } | null = null;
+      while (Date.now() < deadline && progress?.account_events !== 3) {
+        progress = (await op.repos.commandDeliveries.findById(id))?.lastResponse as typeof progress;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(progress).toMatchObject({ stream: 'reading', account_events: 3, last_event_id: 'e3' });
+      expect((await allAccounts(id, 100)).map((a) => a.sub)).toEqual(['s1', 's2', 's3']);
+      release();
+      await running;
+      expect(await h.settled(id)).toMatchObject({ status: 'succeeded' });
+    } finally {
+      release();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('continues a resumed stream (Last-Event-Id) after the rows already stored', async () => {
     const rp = await h.receiver();
     rp.answer = (cmd) => (cmd.lastEventId === undefined ? { status: 200, sse: events(1, 3) } : { status: 200, sse: events(4, 5) + complete(5) });

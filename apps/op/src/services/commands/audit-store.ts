@@ -48,7 +48,8 @@ export function auditRow(event: AccountStateEvent, seq: number): AuditAccountRow
  * slows the reading of the stream (backpressure) and never more than two batches are held.
  * After each write the delivery's `last_response` gets the progress `{ stream: "reading",
  * account_events, last_event_id }` (a console shows it live; a worker that crashed resumes from
- * it: it names only rows already stored). The `flushMs` deadline is checked as events arrive.
+ * it: it names only rows already stored). A stream that pauses has its buffer written after
+ * `flushMs` by a timer.
  *
  * @example
  * const sink = await store.open({ deliveryId: row.id, attempt: row.attempts });
@@ -66,8 +67,9 @@ export function createAuditStore(options: AuditStoreOptions): AuditStore {
       let buffer: AuditAccountRow[] = [];
       let lastEventId: string | undefined;
       let lastFlush = nowMs();
-      /** The write in flight: at most one, so at most two batches are ever held (and progress is in order). */
+      /** The chain of writes: one runs at a time, so progress is written in stream order. */
       let writing: Promise<void> = Promise.resolve();
+      let timer: NodeJS.Timeout | undefined;
 
       const write = async (rows: AuditAccountRow[], eventId: string | undefined) => {
         await options.accounts.insertBatch(deliveryId, rows);
@@ -78,16 +80,24 @@ export function createAuditStore(options: AuditStoreOptions): AuditStore {
         });
       };
 
-      /** Hands the buffer to the writer once the previous write is done (backpressure). */
-      const startWrite = async () => {
+      /**
+       * Queues the buffered rows behind the write in flight and resolves when that earlier write
+       * is done: the reader waits (backpressure) while one batch is written and one is queued.
+       * A failed write fails every later one (the chain rejects), so stored rows stay contiguous.
+       */
+      const startWrite = (): Promise<void> => {
+        if (timer) clearTimeout(timer);
+        timer = undefined;
         lastFlush = nowMs();
-        await writing;
-        if (buffer.length === 0) return;
+        if (buffer.length === 0) return writing;
         const rows = buffer;
+        const eventId = lastEventId;
         buffer = [];
-        writing = write(rows, lastEventId);
-        // A failed write surfaces at the next await of `writing`; never as an unhandled rejection.
+        const previous = writing;
+        writing = previous.then(() => write(rows, eventId));
+        // Surfaced at the next await of the chain, never as an unhandled rejection.
         writing.catch(() => undefined);
+        return previous;
       };
 
       return {
@@ -95,7 +105,15 @@ export function createAuditStore(options: AuditStoreOptions): AuditStore {
           seq += 1;
           buffer.push(auditRow(event, seq));
           lastEventId = event.id;
-          if (buffer.length >= batchSize || nowMs() - lastFlush >= flushMs) await startWrite();
+          if (buffer.length >= batchSize || nowMs() - lastFlush >= flushMs) {
+            await startWrite();
+            return;
+          }
+          // A stream that pauses still gets its buffered rows (and progress) written.
+          if (timer === undefined) {
+            timer = setTimeout(() => void startWrite(), flushMs);
+            timer.unref();
+          }
         },
         async flush() {
           await startWrite();

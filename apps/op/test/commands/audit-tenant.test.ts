@@ -110,7 +110,7 @@ describe('audit_tenant results (§6.3)', () => {
       const id = await auditFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}/commands`);
       const running = h.worker({}, { batchSize: 1000, flushMs: 50 }).runOnce();
       const deadline = Date.now() + 10_000;
-      let progress: { account_events?: number } | null = null;
+      let progress = null as { account_events?: number } | null;
       while (Date.now() < deadline && progress?.account_events !== 3) {
         progress = (await op.repos.commandDeliveries.findById(id))?.lastResponse as typeof progress;
         await new Promise((resolve) => setTimeout(resolve, 20));

@@ -241,7 +241,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       now: at,
       ttlSeconds: options.tokenTtlSeconds ?? 60,
     });
-    if (isStreamingCommand(command)) return deliverStream(row, endpoint, token, command);
+    if (isStreamingCommand(command)) {
+      const streamed = await deliverStream(row, endpoint, token, command);
+      return { ...streamed, outcome: await extras.settle(row, endpoint, streamed.outcome, now()) };
+    }
     const outcome = await deliverCommand({
       commandEndpoint: endpoint,
       token,
@@ -268,7 +271,6 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     let progress: StreamProgress | undefined;
     try {
       ({ outcome, progress } = await send(row, client, endpoint, at));
-      if (isStreamingCommand(row.command) && outcome.kind === 'succeeded') outcome = await extras.settle(row, endpoint, outcome, now());
     } catch (err) {
       outcome = { kind: 'retry', reason: `could not deliver: ${err instanceof Error ? err.message : String(err)}` };
     }
@@ -286,18 +288,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     );
   }
 
-  /** Runs `work` over `items` with at most `limit` in flight. */
-  async function bounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-    let next = 0;
-    const lane = async () => {
-      while (next < items.length) await work(items[next++]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  }
-
   /**
-   * Claims due rows and delivers them, `concurrency` at a time, until none are due. Each client
-   * is read once per round (commands of a fan-out mostly share a few clients).
+   * Claims due rows and delivers them with `concurrency` lanes until none are due: a lane that
+   * finds the claimed rows used up claims the next `batchSize` (one claim at a time), so a slow
+   * delivery (a long stream) never holds up the others. Each client is read once per round
+   * (commands of a fan-out mostly share a few clients).
    */
   async function round(): Promise<number> {
     let total = 0;
@@ -307,13 +302,37 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       if (!found) clients.set(id, (found = options.clients.findById(id)));
       return found;
     };
-    for (;;) {
+    const queue: CommandDeliveryRecord[] = [];
+    let exhausted = false;
+    let claiming: Promise<void> | undefined;
+    const claim = async () => {
       const at = now();
-      const rows = await options.deliveries.claimDue({ now: at, leaseUntil: new Date(at.getTime() + leaseMs), limit: batchSize });
-      await bounded(rows, concurrency, (row) => attempt(row, clientOf));
+      let rows: CommandDeliveryRecord[];
+      try {
+        rows = await options.deliveries.claimDue({ now: at, leaseUntil: new Date(at.getTime() + leaseMs), limit: batchSize });
+      } catch (err) {
+        // Every lane stops after the rows it holds; the round fails and the next one retries.
+        exhausted = true;
+        throw err;
+      }
+      queue.push(...rows);
       total += rows.length;
-      if (rows.length < batchSize) return total;
-    }
+      if (rows.length < batchSize) exhausted = true;
+    };
+    const lane = async () => {
+      for (;;) {
+        const row = queue.shift();
+        if (row) {
+          await attempt(row, clientOf);
+          continue;
+        }
+        if (exhausted) return;
+        claiming ??= claim().finally(() => (claiming = undefined));
+        await claiming;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, lane));
+    return total;
   }
 
   function schedule(): void {

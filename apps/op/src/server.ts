@@ -56,6 +56,11 @@ async function main() {
     logger.info({ issuer: config.issuer, port: config.port }, 'OP listening');
   });
   commandWorker.start();
+  // Expired callback tokens (async results never posted) are dropped hourly.
+  const callbackHousekeeping = setInterval(() => {
+    void repos.commandCallbacks.deleteExpired(new Date()).catch((err: unknown) => logger.warn({ err }, 'callback token housekeeping failed'));
+  }, 3_600_000);
+  callbackHousekeeping.unref();
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'OP shutting down');
     keys.stop();

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { getFreePort } from '@oidc-ref/dev-postgres';
 import { startStack, type Stack } from '@oidc-ref/stack';
 import { loadFanOutConfig } from './config.js';
+import { childNamed, cpuSnapshot, foreignCpuShare, treeCpuMs, type CpuSnapshot } from './machine.js';
 import { BENCH_ROOT } from './servers.js';
 
 const config = loadFanOutConfig();
@@ -51,6 +52,15 @@ async function enqueueActivations(db: pg.Client, ids: string[]): Promise<void> {
 interface Settled {
   seconds: number;
   statuses: Record<string, number>;
+}
+
+/** CPU ms per command of the OP, the RP and Postgres over a phase, and the neighbours' share. */
+function cpuPerCommand(before: CpuSnapshot | undefined, after: CpuSnapshot | undefined, commands: number) {
+  const per = (name: string) => {
+    const ms = treeCpuMs(before, after, name);
+    return ms === undefined ? undefined : Math.round((ms / commands) * 100) / 100;
+  };
+  return { opMs: per('op'), rpMs: per('rp'), postgresMs: per('postgres'), othersCpuShare: foreignCpuShare(before, after) };
 }
 
 /** Waits until every delivery of `command` for these users is final; the time since `since`. */
@@ -110,29 +120,37 @@ async function main(): Promise<void> {
     step('stack ready; seeding users');
     const ids = await seedUsers(db);
 
+    const trees = { op: stack.op.child.pid, rp: stack.rp.child.pid, postgres: childNamed('postgres') };
     step(`activate: ${N} commands enqueued straight into the outbox`);
+    const activateCpu = cpuSnapshot(trees);
     const activateStart = Date.now();
     await enqueueActivations(db, ids);
     const activate = await settle(db, 'activate', ids, activateStart, 600_000);
-    step(`activate: ${activate.seconds.toFixed(1)} s ${JSON.stringify(activate.statuses)}`);
+    const activateCpuPerCommand = cpuPerCommand(activateCpu, cpuSnapshot(trees), N);
+    step(`activate: ${activate.seconds.toFixed(1)} s ${JSON.stringify(activate.statuses)} CPU ms/command ${JSON.stringify(activateCpuPerCommand)}`);
 
     step(`suspend: ${N} lifecycle fan-outs through the admin API (${ENQUEUE_CONCURRENCY} in flight)`);
+    const suspendCpu = cpuSnapshot(trees);
     const suspendStart = Date.now();
     const enqueueSeconds = await suspendAll(stack, ids);
     const suspend = await settle(db, 'suspend', ids, suspendStart, 600_000);
-    step(`suspend: enqueued in ${enqueueSeconds.toFixed(1)} s, all final after ${suspend.seconds.toFixed(1)} s ${JSON.stringify(suspend.statuses)}`);
+    const suspendCpuPerCommand = cpuPerCommand(suspendCpu, cpuSnapshot(trees), N);
+    step(
+      `suspend: enqueued in ${enqueueSeconds.toFixed(1)} s, all final after ${suspend.seconds.toFixed(1)} s ${JSON.stringify(suspend.statuses)} CPU ms/command ${JSON.stringify(suspendCpuPerCommand)}`,
+    );
 
     const ok = (s: Settled) => s.statuses.succeeded === N;
     const result = {
       date: new Date().toISOString(),
       machine: { nproc: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverageAtStart },
       settings: { users: N, tenant: TENANT, client: CLIENT, enqueueConcurrency: ENQUEUE_CONCURRENCY, opCommandsConcurrency: OP_CONCURRENCY ?? 'default' },
-      activate: { description: 'N activate rows inserted into the outbox at once; seconds until all final', ...activate, perSecond: Math.round(N / activate.seconds) },
+      activate: { description: 'N activate rows inserted into the outbox at once; seconds until all final', ...activate, perSecond: Math.round(N / activate.seconds), cpuPerCommand: activateCpuPerCommand },
       suspend: {
         description: 'N POST /admin/users/:id/suspend (one fan-out each); seconds from the first request until all final',
         enqueueSeconds,
         ...suspend,
         perSecond: Math.round(N / suspend.seconds),
+        cpuPerCommand: suspendCpuPerCommand,
       },
       allSucceeded: ok(activate) && ok(suspend),
       goal: { commands: 10_000, seconds: 30, met: N >= 10_000 ? ok(suspend) && suspend.seconds <= 30 : 'not measured at 10,000' },

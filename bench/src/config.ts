@@ -65,3 +65,25 @@ export function loadConfig(): BenchConfig {
     record: env.BENCH_RECORD !== '0',
   });
 }
+
+/** The knobs of `pnpm bench:fan-out` (src/fan-out.ts). */
+export interface FanOutConfig {
+  /** Users, and commands per measured phase (FANOUT_N, default 10 000). */
+  readonly users: number;
+  /** Admin API requests in flight while enqueueing the fan-outs (FANOUT_ENQUEUE_CONCURRENCY, 16). */
+  readonly enqueueConcurrency: number;
+  /** `OP_COMMANDS_CONCURRENCY` of the OP under test (FANOUT_OP_CONCURRENCY; unset: the OP's default). */
+  readonly opConcurrency?: number;
+  /** Accounts in the `audit_tenant` stream of bench:fan-out-audit (FANOUT_AUDIT_ACCOUNTS, 500 000). */
+  readonly auditAccounts: number;
+}
+
+export function loadFanOutConfig(): FanOutConfig {
+  const opConcurrency = env.FANOUT_OP_CONCURRENCY === undefined || env.FANOUT_OP_CONCURRENCY === '' ? undefined : int('FANOUT_OP_CONCURRENCY', 16);
+  return Object.freeze({
+    users: int('FANOUT_N', 10_000),
+    enqueueConcurrency: int('FANOUT_ENQUEUE_CONCURRENCY', 16),
+    auditAccounts: int('FANOUT_AUDIT_ACCOUNTS', 500_000),
+    ...(opConcurrency !== undefined && { opConcurrency }),
+  });
+}

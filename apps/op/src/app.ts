@@ -7,6 +7,7 @@ import { answerBeforeExpress } from './middleware/before-express.js';
 import type { Repositories } from './repositories/index.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { authorizeRoute } from './routes/authorize.js';
+import { commandsCallbackRoute } from './routes/commands-callback.js';
 import { discoveryRoute } from './routes/discovery.js';
 import { endSessionRoutes } from './routes/end-session.js';
 import { healthRoutes } from './routes/health.js';
@@ -105,6 +106,7 @@ export function createApp(input: CreateAppInput): Express {
   app.use(userinfoRoute(deps));
   app.use(registrationRoutes(deps));
   app.use(adminRoutes(deps));
+  app.use(commandsCallbackRoute(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

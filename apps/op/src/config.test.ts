@@ -48,15 +48,18 @@ it('configures JWT access tokens and the client cache, with defaults', () => {
 
 it('configures the command outbox and the admin API, with defaults', () => {
   const defaults = loadConfig({ OP_DATABASE_URL: 'postgres://h/d' });
-  expect(defaults.commands).toEqual({ pollMs: 1000, maxAttempts: 10 });
+  expect(defaults.commands).toEqual({ pollMs: 1000, maxAttempts: 10, concurrency: 16, callbackTtlSeconds: 86400 });
   expect(defaults.adminToken).toBeUndefined();
   const set = loadConfig({
     OP_DATABASE_URL: 'postgres://h/d',
     OP_COMMANDS_POLL_MS: '250',
     OP_COMMANDS_MAX_ATTEMPTS: '3',
+    OP_COMMANDS_CONCURRENCY: '4',
+    OP_COMMANDS_CALLBACK_TTL_SECONDS: '600',
     OP_ADMIN_TOKEN: 'a'.repeat(32),
   });
-  expect(set.commands).toEqual({ pollMs: 250, maxAttempts: 3 });
+  expect(set.commands).toEqual({ pollMs: 250, maxAttempts: 3, concurrency: 4, callbackTtlSeconds: 600 });
+  expect(() => loadConfig({ OP_DATABASE_URL: 'postgres://h/d', OP_COMMANDS_CONCURRENCY: '0' })).toThrow(ConfigError);
   expect(set.adminToken).toBe('a'.repeat(32));
   expect(() => loadConfig({ OP_DATABASE_URL: 'postgres://h/d', OP_ADMIN_TOKEN: 'a'.repeat(31) })).toThrow(ConfigError);
   expect(() => loadConfig({ OP_DATABASE_URL: 'postgres://h/d', OP_COMMANDS_MAX_ATTEMPTS: '0' })).toThrow(ConfigError);

@@ -30,6 +30,8 @@ const ConfigSchema = z.object({
   OP_CLIENT_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   OP_COMMANDS_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1000),
   OP_COMMANDS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  OP_COMMANDS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  OP_COMMANDS_CALLBACK_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(24 * 3600),
   OP_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   OP_SESSION_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   OP_LOGOUT_REDIRECT_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
@@ -79,6 +81,10 @@ export interface OpConfig {
     readonly pollMs: number;
     /** Attempts before a retryable delivery (5xx, 408, 429, network) is marked failed. */
     readonly maxAttempts: number;
+    /** Deliveries one worker has in flight at once (`OP_COMMANDS_CONCURRENCY`). */
+    readonly concurrency: number;
+    /** Lifetime of a callback token for an `*_async` result (`OP_COMMANDS_CALLBACK_TTL_SECONDS`). */
+    readonly callbackTtlSeconds: number;
   };
   /** The bearer token of the admin JSON API (`/admin/*`); without one the admin API answers 404. */
   readonly adminToken?: string;
@@ -131,7 +137,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mode: c.OP_REGISTRATION,
       ...(c.OP_REGISTRATION_INITIAL_ACCESS_TOKEN !== undefined && { initialAccessToken: c.OP_REGISTRATION_INITIAL_ACCESS_TOKEN }),
     }),
-    commands: Object.freeze({ pollMs: c.OP_COMMANDS_POLL_MS, maxAttempts: c.OP_COMMANDS_MAX_ATTEMPTS }),
+    commands: Object.freeze({
+      pollMs: c.OP_COMMANDS_POLL_MS,
+      maxAttempts: c.OP_COMMANDS_MAX_ATTEMPTS,
+      concurrency: c.OP_COMMANDS_CONCURRENCY,
+      callbackTtlSeconds: c.OP_COMMANDS_CALLBACK_TTL_SECONDS,
+    }),
     ...(c.OP_ADMIN_TOKEN !== undefined && { adminToken: c.OP_ADMIN_TOKEN }),
     logout: Object.freeze({ sessionSweepSeconds: c.OP_SESSION_SWEEP_SECONDS, redirectWaitMs: c.OP_LOGOUT_REDIRECT_WAIT_MS }),
   });

@@ -4,6 +4,8 @@ import { createDb, databaseCheck } from './db/client.js';
 import { createLogger } from './logger.js';
 import { createRepositories } from './repositories/index.js';
 import { createEncryptionKeyService } from './services/encryption-keys.js';
+import { createAttemptExtras } from './services/commands/attempt-extras.js';
+import { createAuditStore } from './services/commands/audit-store.js';
 import { createDeliveryWorker } from './services/commands/delivery-worker.js';
 import { createKeyService } from './services/keys.js';
 import { clientKeys } from './services/client-keys.js';
@@ -34,6 +36,15 @@ async function main() {
     logger,
     pollMs: config.commands.pollMs,
     retry: { maxAttempts: config.commands.maxAttempts },
+    concurrency: config.commands.concurrency,
+    extras: createAttemptExtras({
+      issuer: config.issuer,
+      callbacks: repos.commandCallbacks,
+      organizations: repos.organizations,
+      rpMetadata: repos.clientTenantMetadata,
+      callbackTtlSeconds: config.commands.callbackTtlSeconds,
+    }),
+    auditStore: createAuditStore({ accounts: repos.auditAccounts, deliveries: repos.commandDeliveries }),
   });
   const app = createApp({
     config,
@@ -58,6 +69,11 @@ async function main() {
     onEnqueued: () => commandWorker.wake(),
   });
   expirySweep.start();
+  // Expired callback tokens (async results never posted) are dropped hourly.
+  const callbackHousekeeping = setInterval(() => {
+    void repos.commandCallbacks.deleteExpired(new Date()).catch((err: unknown) => logger.warn({ err }, 'callback token housekeeping failed'));
+  }, 3_600_000);
+  callbackHousekeeping.unref();
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'OP shutting down');
     keys.stop();

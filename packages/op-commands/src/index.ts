@@ -18,7 +18,7 @@ export {
 export type { AccountCommand, AccountState, AsyncAccountCommand, CommandName, TenantCommand } from './commands.js';
 export { CommandError } from './errors.js';
 export type { CommandErrorCode } from './errors.js';
-export { commandTokenClaims, mintCommandToken } from './mint.js';
+export { commandTokenClaims, draft00NameOf, mintCommandToken } from './mint.js';
 export type { CommandSigner, CommandTokenInput } from './mint.js';
 export { deliverCommand, interpretCommandResponse } from './deliver.js';
 export type { CommandOutcome, DeliverOptions } from './deliver.js';

@@ -67,3 +67,13 @@ it('allows what each command needs', () => {
   expect(commandTokenClaims({ ...base, command: 'migrate', authenticationProvider: 'op' })).toMatchObject({ authentication_provider: 'op' });
   expect(commandTokenClaims({ ...base, command: 'suspend_async', callbackToken: 'cb' })).toMatchObject({ callback_token: 'cb' });
 });
+
+describe('draft00Name (§13)', () => {
+  const base = { issuer: 'https://op.example', commandEndpoint: 'https://rp.example/c', clientId: 'rp', tenant: 't', now: new Date(0) };
+  it('sends unauthorize for invalidate and unauthorize_tenant for invalidate_tenant, nothing else changes', () => {
+    expect(commandTokenClaims({ ...base, command: 'invalidate', sub: 'u', draft00Name: true }).command).toBe('unauthorize');
+    expect(commandTokenClaims({ ...base, command: 'invalidate_tenant', draft00Name: true }).command).toBe('unauthorize_tenant');
+    expect(commandTokenClaims({ ...base, command: 'suspend', sub: 'u', draft00Name: true }).command).toBe('suspend');
+    expect(commandTokenClaims({ ...base, command: 'invalidate', sub: 'u' }).command).toBe('invalidate');
+  });
+});

@@ -30,6 +30,17 @@ export interface CommandTokenInput {
   ttlSeconds?: number;
   /** Default: a fresh random value. Every delivery attempt needs a new one. */
   jti?: string;
+  /**
+   * Send draft 00's name (`unauthorize`, `unauthorize_async`, `unauthorize_tenant`) instead of
+   * `invalidate*`: only for an RP whose metadata lists `unauthorize` but not `invalidate` (§13).
+   * Ignored for every other command.
+   */
+  draft00Name?: boolean;
+}
+
+/** The draft 00 name of an `invalidate*` command (§13), if it has one. */
+export function draft00NameOf(command: CommandName): string | undefined {
+  return command.startsWith('invalidate') ? command.replace(/^invalidate/, 'unauthorize') : undefined;
 }
 
 /** Claims no command token may carry, whatever the caller passes in `claims`. */
@@ -71,7 +82,7 @@ export function commandTokenClaims(input: CommandTokenInput): Record<string, unk
     iat,
     exp: iat + ttl,
     jti: input.jti ?? randomToken(18),
-    command,
+    command: (input.draft00Name === true && draft00NameOf(command)) || command,
     tenant: input.tenant,
     ...(input.sub !== undefined && { sub: input.sub }),
     ...(input.audSub !== undefined && { aud_sub: input.audSub }),

@@ -1,7 +1,7 @@
-import { Prisma } from '../generated/prisma/client.js';
-import type { Db } from '../db/client.js';
+import { sqlQuery, type Db } from '../db/client.js';
+import { utcTimestampText, type SqlStatement } from './token-rows.js';
 
-export const DELIVERY_STATUSES = ['pending', 'delivering', 'succeeded', 'converged', 'accepted', 'failed'] as const;
+export const DELIVERY_STATUSES = ['pending', 'delivering', 'succeeded', 'converged', 'accepted', 'completed', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One command for one RP, as the outbox holds it. */
@@ -25,6 +25,11 @@ export interface CommandDeliveryRecord {
   kind: string;
   /** backchannel_logout only: the ended OP session's `sid`. */
   sid: string | null;
+  /** `migrate` / `migrate_async` only. */
+  authenticationProvider: string | null;
+  /** The RP's asynchronous result, POSTed to the callback endpoint (§5.2). */
+  callbackResponse: Record<string, unknown> | null;
+  callbackReceivedAt: Date | null;
 }
 
 export interface NewCommandDelivery {
@@ -33,7 +38,49 @@ export interface NewCommandDelivery {
   tenant: string;
   sub?: string;
   claims?: Record<string, unknown>;
+  authenticationProvider?: string;
   now: Date;
+}
+
+/** The record of a row just stored from `input` with `id` (what a read would return). */
+export function pendingRecord(id: string, input: NewCommandDelivery): CommandDeliveryRecord {
+  return {
+    id,
+    clientId: input.clientId,
+    command: input.command,
+    tenant: input.tenant,
+    sub: input.sub ?? null,
+    claims: input.claims ?? null,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: input.now,
+    lastStatus: null,
+    lastError: null,
+    lastResponse: null,
+    createdAt: input.now,
+    updatedAt: input.now,
+    completedAt: null,
+    kind: 'command',
+    sid: null,
+    authenticationProvider: input.authenticationProvider ?? null,
+    callbackResponse: null,
+    callbackReceivedAt: null,
+  };
+}
+
+/** The columns of a new row (also used by transactions that enqueue with other writes). */
+export function newDeliveryData(input: NewCommandDelivery) {
+  return {
+    clientId: input.clientId,
+    command: input.command,
+    tenant: input.tenant,
+    sub: input.sub ?? null,
+    claims: json(input.claims),
+    authenticationProvider: input.authenticationProvider ?? null,
+    status: 'pending',
+    nextAttemptAt: input.now,
+    createdAt: input.now,
+  };
 }
 
 /** What one attempt ended with: done (a final status), or another try at `nextAttemptAt`. */
@@ -49,10 +96,47 @@ function toRecord(row: Row): CommandDeliveryRecord {
     status: row.status as DeliveryStatus,
     claims: (row.claims as Record<string, unknown> | null) ?? null,
     lastResponse: row.lastResponse ?? null,
+    callbackResponse: (row.callbackResponse as Record<string, unknown> | null) ?? null,
   };
 }
 
-const json = (value: unknown) => (value === undefined || value === null ? undefined : (value as object));
+function json(value: unknown): object | undefined {
+  return value === undefined || value === null ? undefined : (value as object);
+}
+
+/** The outcome of many attempts in one round trip (a named statement; times as UTC text). */
+const RECORD_ATTEMPTS: SqlStatement = {
+  name: 'op_command_deliveries_record_attempts',
+  text: `UPDATE "command_deliveries" AS d SET
+           "status" = r."status", "last_status" = r."last_status", "last_error" = r."last_error", "last_response" = r."last_response",
+           "completed_at" = CASE WHEN r."done" THEN r."now" ELSE d."completed_at" END,
+           "next_attempt_at" = CASE WHEN r."done" THEN d."next_attempt_at" ELSE r."next_attempt_at" END,
+           "updated_at" = r."now"
+         FROM json_to_recordset($1::json) AS r("id" text, "attempts" int, "status" text, "last_status" int, "last_error" text,
+           "last_response" jsonb, "done" boolean, "now" timestamp(3), "next_attempt_at" timestamp(3))
+         WHERE d."id" = r."id" AND d."status" = 'delivering' AND d."attempts" = r."attempts"
+         RETURNING d."id", d."status", d."callback_response" IS NOT NULL AS "has_callback"`,
+};
+
+/** See `recordAttempts` of the repository. */
+async function recordAttempts(db: Db, entries: readonly { id: string; attempt: number; result: AttemptResult }[]): Promise<Set<string>> {
+  if (entries.length === 0) return new Set();
+  const rows = entries.map(({ id, attempt, result }) => ({
+    id,
+    attempts: attempt,
+    status: result.status,
+    last_status: result.lastStatus ?? null,
+    last_error: result.lastError ?? null,
+    last_response: result.lastResponse ?? null,
+    done: result.status !== 'pending',
+    now: utcTimestampText(result.now),
+    next_attempt_at: result.status === 'pending' ? utcTimestampText(result.nextAttemptAt) : null,
+  }));
+  const { rows: recorded } = await sqlQuery<{ id: string; status: string; has_callback: boolean }>(db, RECORD_ATTEMPTS, [JSON.stringify(rows)]);
+  const promote = recorded.filter((row) => row.status === 'accepted' && row.has_callback).map((row) => row.id);
+  if (promote.length > 0) await db.commandDelivery.updateMany({ where: { id: { in: promote }, status: 'accepted' }, data: { status: 'completed' } });
+  return new Set(recorded.map((row) => row.id));
+}
 
 /**
  * The command outbox (`command_deliveries`). Rows are claimed with `FOR UPDATE SKIP LOCKED`, so
@@ -62,19 +146,40 @@ const json = (value: unknown) => (value === undefined || value === null ? undefi
 export function commandDeliveryRepository(db: Db) {
   return {
     async create(input: NewCommandDelivery): Promise<CommandDeliveryRecord> {
-      const row = await db.commandDelivery.create({
-        data: {
-          clientId: input.clientId,
-          command: input.command,
-          tenant: input.tenant,
-          sub: input.sub ?? null,
-          claims: json(input.claims),
-          status: 'pending',
-          nextAttemptAt: input.now,
-          createdAt: input.now,
-        },
-      });
+      const row = await db.commandDelivery.create({ data: newDeliveryData(input) });
       return toRecord(row);
+    },
+
+    /** A not yet final delivery of `command` for the client and tenant (refresh requests are not stacked). */
+    async findOpen(clientId: string, tenant: string, command: string): Promise<CommandDeliveryRecord | null> {
+      const row = await db.commandDelivery.findFirst({ where: { clientId, tenant, command, status: { in: ['pending', 'delivering'] } } });
+      return row ? toRecord(row) : null;
+    },
+
+    /**
+     * Stores the RP's asynchronous result. An `accepted` (or not yet final) delivery becomes
+     * `completed`; one still `delivering` (the result overtook the 202) keeps its status and is
+     * promoted when its attempt is recorded (see `recordAttempt`).
+     */
+    async recordCallback(id: string, response: Record<string, unknown>, now: Date): Promise<boolean> {
+      const count = await db.$executeRaw`
+        UPDATE "command_deliveries"
+        SET "callback_response" = ${JSON.stringify(response)}::jsonb,
+            "callback_received_at" = (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'),
+            "status" = CASE WHEN "status" = 'delivering' THEN "status" ELSE 'completed' END,
+            "completed_at" = CASE WHEN "status" = 'delivering' THEN "completed_at" ELSE COALESCE("completed_at", (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')) END,
+            "updated_at" = (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+        WHERE "id" = ${id}`;
+      return count === 1;
+    },
+
+    /** Writes streaming progress into `last_response` while the stream is read (fenced). */
+    async recordProgress(id: string, attempt: number, progress: object): Promise<boolean> {
+      const { count } = await db.commandDelivery.updateMany({
+        where: { id, status: 'delivering', attempts: attempt },
+        data: { lastResponse: progress },
+      });
+      return count === 1;
     },
 
     /**
@@ -137,20 +242,16 @@ export function commandDeliveryRepository(db: Db) {
      * and whose row was taken over cannot overwrite the newer attempt. False when fenced off.
      */
     async recordAttempt(id: string, attempt: number, result: AttemptResult): Promise<boolean> {
-      const done = result.status !== 'pending';
-      const { count } = await db.commandDelivery.updateMany({
-        where: { id, status: 'delivering', attempts: attempt },
-        data: {
-          status: result.status,
-          lastStatus: result.lastStatus ?? null,
-          lastError: result.lastError ?? null,
-          lastResponse: json(result.lastResponse) ?? Prisma.DbNull,
-          ...(done && { completedAt: result.now }),
-          ...(!done && { nextAttemptAt: result.nextAttemptAt }),
-          updatedAt: result.now,
-        },
-      });
-      return count === 1;
+      return (await recordAttempts(db, [{ id, attempt, result }])).has(id);
+    },
+
+    /**
+     * Records many attempts' results in one statement, each fenced on its attempt number (see
+     * `recordAttempt`). Returns the ids that were recorded. An `accepted` row whose async result
+     * already arrived (it overtook the 202) becomes `completed`.
+     */
+    recordAttempts(entries: readonly { id: string; attempt: number; result: AttemptResult }[]): Promise<Set<string>> {
+      return recordAttempts(db, entries);
     },
 
     /** Extends the lease of a row still being delivered (a long stream); false when fenced off. */

@@ -56,7 +56,7 @@ const CODE_WITH_USER: SqlStatement = {
       c."auth_time" AS "authTime", c."acr", c."amr", c."max_age_requested" AS "maxAgeRequested", c."claims",
       c."expires_at" AS "expiresAt", c."consumed_at" AS "consumedAt",
       u."id" AS "u_id", u."email" AS "u_email", u."email_verified" AS "u_emailVerified", u."name" AS "u_name",
-      u."password_hash" AS "u_passwordHash", o."id" AS "o_id", o."name" AS "o_name"
+      u."password_hash" AS "u_passwordHash", u."status" AS "u_status", o."id" AS "o_id", o."name" AS "o_name"
     FROM "authorization_codes" c
     LEFT JOIN "users" u ON u."id" = c."user_id"
     LEFT JOIN "organizations" o ON o."id" = u."organization_id"
@@ -69,6 +69,7 @@ type CodeWithUserRow = AuthorizationCodeRecord & {
   u_emailVerified: boolean;
   u_name: string;
   u_passwordHash: string;
+  u_status: string;
   o_id: string | null;
   o_name: string;
 };
@@ -88,7 +89,7 @@ export function grantRepository(db: Db) {
       const { rows } = await sqlQuery<CodeWithUserRow>(db, CODE_WITH_USER, [codeId]);
       const row = rows[0];
       if (!row) return null;
-      const { u_id, u_email, u_emailVerified, u_name, u_passwordHash, o_id, o_name, ...code } = row;
+      const { u_id, u_email, u_emailVerified, u_name, u_passwordHash, u_status, o_id, o_name, ...code } = row;
       const user: UserRecord | null =
         u_id === null
           ? null
@@ -98,6 +99,7 @@ export function grantRepository(db: Db) {
               emailVerified: u_emailVerified,
               name: u_name,
               passwordHash: u_passwordHash,
+              status: u_status,
               organization: o_id === null ? null : { id: o_id, name: o_name },
             };
       return { code, user };

@@ -7,7 +7,10 @@ import { accessTokenRepository } from './access-token-repository.js';
 import { authorizationCodeRepository } from './authorization-code-repository.js';
 import { authorizationResponseRepository } from './authorization-response-repository.js';
 import { clientAssertionRepository } from './client-assertion-repository.js';
+import { auditAccountRepository } from './audit-account-repository.js';
+import { commandCallbackRepository } from './command-callback-repository.js';
 import { commandDeliveryRepository } from './command-delivery-repository.js';
+import { clientTenantMetadataRepository } from './client-tenant-metadata-repository.js';
 import { clientRepository, type ClientRepositoryOptions } from './client-repository.js';
 import { consentRepository } from './consent-repository.js';
 import { grantRepository } from './grant-repository.js';
@@ -18,6 +21,7 @@ import { refreshTokenRepository } from './refresh-token-repository.js';
 import { sessionRepository } from './session-repository.js';
 import { signingKeyRepository } from './signing-key-repository.js';
 import { userRepository } from './user-repository.js';
+import { userLifecycleRepository } from './user-lifecycle-repository.js';
 
 export interface RepositoryOptions {
   /** The client cache (`OP_CLIENT_CACHE_TTL_SECONDS`); see client-repository.ts. */
@@ -35,7 +39,10 @@ export function createRepositories(db: Db, options: RepositoryOptions = {}) {
     authorizationResponses: authorizationResponseRepository(db),
     clients: clientRepository(db, options.clients),
     clientAssertions: clientAssertionRepository(db),
+    auditAccounts: auditAccountRepository(db),
+    commandCallbacks: commandCallbackRepository(db),
     commandDeliveries: commandDeliveryRepository(db),
+    clientTenantMetadata: clientTenantMetadataRepository(db),
     consents: consentRepository(db),
     grants: grantRepository(db),
     interactions: interactionRepository(db),
@@ -45,6 +52,7 @@ export function createRepositories(db: Db, options: RepositoryOptions = {}) {
     sessions: sessionRepository(db),
     signingKeys: signingKeyRepository(db),
     users: userRepository(db),
+    userLifecycle: userLifecycleRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

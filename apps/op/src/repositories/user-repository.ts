@@ -7,6 +7,8 @@ export interface UserRecord {
   name: string;
   passwordHash: string;
   organization: { id: string; name: string } | null;
+  /** `active`, `suspended` or `archived`: only active users may sign in (see user-lifecycle-repository.ts). */
+  status: string;
 }
 
 const select = {
@@ -15,6 +17,7 @@ const select = {
   emailVerified: true,
   name: true,
   passwordHash: true,
+  status: true,
   organization: { select: { id: true, name: true } },
 } as const;
 

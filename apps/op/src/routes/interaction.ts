@@ -16,6 +16,7 @@ import { consentScopes, requiredUserIds } from '../authorize/decide.js';
 import { consentPage } from '../views/consent-page.js';
 import { enrollOtpPage } from '../views/enroll-otp-page.js';
 import { loginPage } from '../views/login-page.js';
+import { inactiveAccountMessage } from '../services/account-status.js';
 import { otpPage } from '../views/otp-page.js';
 
 // Compared against when the email is unknown, so that a wrong email and a wrong password take
@@ -125,6 +126,13 @@ export function interactionRoutes(deps: AppDeps): Router {
     if (!user || !passwordOk) {
       res.status(401).type('html').send(
         loginPage({ interactionId: interaction.id, csrfToken: interaction.csrfToken, clientName: name, email, error: 'Incorrect email or password.' }),
+      );
+      return;
+    }
+    // A suspended or archived account cannot sign in (its lifecycle state is set by the admin API).
+    if (user.status !== 'active') {
+      res.status(403).type('html').send(
+        loginPage({ interactionId: interaction.id, csrfToken: interaction.csrfToken, clientName: name, email, error: inactiveAccountMessage(user.status) }),
       );
       return;
     }

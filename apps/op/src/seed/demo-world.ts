@@ -19,13 +19,20 @@ export const DEMO_USERS = [
 /** The OP tenants of the demo: the organisations, and `personal` for users without one. */
 const DEMO_TENANTS = ['acme', 'globex'] as const;
 
+/** The organisations' groups (`metadata.groups`) and who is in them (`groups` claim). */
+export const DEMO_GROUPS = [
+  { organizationId: 'acme', id: 'engineering', display: 'Engineering', members: ['alice@acme.example'] },
+  { organizationId: 'acme', id: 'admins', display: 'Administrators', members: ['alice@acme.example'] },
+  { organizationId: 'globex', id: 'sales', display: 'Sales', members: ['bob@globex.example'] },
+] as const;
+
 /**
  * The demo world, seeded idempotently: running it again changes nothing but the RP's
  * registration (so a changed RP URL or secret takes effect). Existing passwords are kept.
  */
 export async function seedDemoWorld(repos: Repositories, options: DemoWorldOptions): Promise<void> {
-  await repos.organizations.upsert({ id: 'acme', slug: 'acme', name: 'Acme Corporation' });
-  await repos.organizations.upsert({ id: 'globex', slug: 'globex', name: 'Globex Inc.' });
+  await repos.organizations.upsert({ id: 'acme', slug: 'acme', name: 'Acme Corporation', domains: ['acme.example'] });
+  await repos.organizations.upsert({ id: 'globex', slug: 'globex', name: 'Globex Inc.', domains: ['globex.example'] });
   for (const user of DEMO_USERS) {
     const existing = await repos.users.findByEmail(user.email);
     await repos.users.upsertByEmail({
@@ -36,6 +43,13 @@ export async function seedDemoWorld(repos: Repositories, options: DemoWorldOptio
       totpSecret: user.totpSecret,
       passwordHash: existing?.passwordHash ?? (await hashPassword(user.password)),
     });
+  }
+  for (const group of DEMO_GROUPS) {
+    await repos.organizations.upsertGroup(group.organizationId, { id: group.id, display: group.display });
+    for (const email of group.members) {
+      const member = await repos.users.findByEmail(email);
+      if (member?.organization?.id === group.organizationId) await repos.organizations.addMember(group.organizationId, group.id, member.id);
+    }
   }
   const rp = options.rpBaseUrl.replace(/\/$/, '');
   // The demo RP is multi-tenant: one Command Endpoint per OP tenant (its URL binds a token to

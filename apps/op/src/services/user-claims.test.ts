@@ -7,6 +7,7 @@ const user: UserRecord = {
   emailVerified: true,
   name: 'Ada',
   passwordHash: 'x',
+  status: 'active',
   organization: { id: 'org-1', name: 'Org One' },
 };
 

@@ -91,7 +91,10 @@ describe('enqueueCommand', () => {
     ['a tenant command with sub', { command: 'suspend_tenant', sub: 'u' }],
     ['profile claims outside activate/maintain', { command: 'suspend', sub: 'u', claims: { email: 'x@example.com' } }],
     ['reserved claims', { command: 'activate', sub: 'u', claims: { iss: 'https://evil' } }],
-    ['metadata (not deliverable from the outbox yet)', { command: 'metadata' }],
+    ['migrate without authentication_provider', { command: 'migrate', sub: 'u' }],
+    ['migrate with an unknown authentication_provider', { command: 'migrate', sub: 'u', authenticationProvider: 'rp' }],
+    ['authentication_provider outside migrate', { command: 'suspend', sub: 'u', authenticationProvider: 'op' }],
+    ['metadata with sub', { command: 'metadata', sub: 'u' }],
   ])('refuses %s with invalid_request, storing nothing', async (_name, input) => {
     const rp = await rpClient('https://rp.test/commands');
     await expect(enqueue({ clientId: rp.id, ...input })).rejects.toMatchObject({ error: 'invalid_request', status: 400 });
@@ -162,7 +165,7 @@ describe('delivery worker', () => {
     const row = await enqueue({ clientId: client.id, command: 'suspend', sub: 'erin' });
     worker().start();
     const done = await settled(row.id);
-    expect(done).toMatchObject({ status: 'failed', attempts: 1, lastStatus: 400, lastError: 'invalid_request' });
+    expect(done).toMatchObject({ status: 'failed', attempts: 1, lastStatus: 400, lastError: 'invalid_request: nope', lastResponse: { error: 'invalid_request', error_description: 'nope' } });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(rp.received).toHaveLength(1);
   });

@@ -86,10 +86,19 @@ describe('user deletion (POST /admin/users/:id/delete)', () => {
     expect(await alive(sid)).toBe(false);
   });
 
-  it('other lifecycle commands leave the sessions alone', async () => {
+  it.each(['suspend', 'archive', 'invalidate'])('%s also ends the user’s sessions with back-channel logouts', async (command) => {
     const user = await createUser(op.repos);
     const { sid } = await signInAt(op.app, bcl, user.email);
-    await request(op.app).post(`/admin/users/${user.id}/suspend`).set(admin()).expect(202);
+    const res = await request(op.app).post(`/admin/users/${user.id}/${command}`).set(admin()).expect(202);
+    expect(res.body.deliveries).toEqual([expect.objectContaining({ kind: 'backchannel_logout', client_id: bcl.id, sub: user.id, sid })]);
+    expect(await alive(sid)).toBe(false);
+    expect(await logoutRows({ sid })).toHaveLength(1);
+  });
+
+  it('reactivate, restore and maintain leave the sessions alone', async () => {
+    const user = await createUser(op.repos);
+    const { sid } = await signInAt(op.app, bcl, user.email);
+    for (const command of ['reactivate', 'restore', 'maintain']) await request(op.app).post(`/admin/users/${user.id}/${command}`).set(admin()).expect(202);
     expect(await alive(sid)).toBe(true);
     expect(await logoutRows({ sid })).toEqual([]);
   });

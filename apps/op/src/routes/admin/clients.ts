@@ -21,6 +21,7 @@ function endpointsView(client: ClientRecord): Record<string, unknown> {
  * `PUT /admin/clients/:id/command-endpoints/:tenant` `{ command_endpoint }` and `DELETE` of the
  * same path (the tenant falls back to the registered `command_endpoint`). The URL follows the
  * registration rule for `command_endpoint`: https, or http on a loopback host for an http issuer.
+ * Also `GET /admin/clients/:id/tenants/:tenant/metadata`: the RP's stored `metadata` response.
  */
 export function adminClientRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -63,7 +64,24 @@ export function adminClientRoutes(deps: AppDeps): Router {
     res.status(204).end();
   };
 
+  /** The RP's latest answer to `metadata` for one tenant (each exchange replaces it). */
+  const showMetadata: RequestHandler<{ id: string; tenant: string }> = async (req, res) => {
+    const stored = await deps.repos.clientTenantMetadata.find(req.params.id, tenantOf(req.params.tenant));
+    if (!stored) {
+      res.status(404).json({ error: 'not_found', error_description: 'no metadata response is stored for this client and tenant' });
+      return;
+    }
+    res.json({
+      client_id: stored.clientId,
+      tenant: stored.tenant,
+      metadata: stored.response,
+      delivery_id: stored.deliveryId,
+      received_at: stored.receivedAt.toISOString(),
+    });
+  };
+
   router.get('/clients/:id/command-endpoints', show);
+  router.get('/clients/:id/tenants/:tenant/metadata', showMetadata);
   router.put('/clients/:id/command-endpoints/:tenant', parseJson(), set);
   router.delete('/clients/:id/command-endpoints/:tenant', remove);
   return router;

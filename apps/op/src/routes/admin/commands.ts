@@ -25,6 +25,9 @@ export function deliveryView(row: CommandDeliveryRecord): Record<string, unknown
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
     completed_at: row.completedAt?.toISOString() ?? null,
+    authentication_provider: row.authenticationProvider,
+    callback_response: row.callbackResponse,
+    callback_received_at: row.callbackReceivedAt?.toISOString() ?? null,
   };
 }
 
@@ -34,6 +37,12 @@ const SendCommandSchema = z.strictObject({
   tenant: z.string().min(1),
   sub: z.string().min(1).optional(),
   claims: z.record(z.string(), z.unknown()).optional(),
+  authentication_provider: z.string().min(1).optional(),
+});
+
+const AccountsQuerySchema = z.object({
+  after: z.coerce.number().int().min(0).max(2_147_483_647).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
 const ListQuerySchema = z.object({
@@ -60,7 +69,8 @@ function firstProblem(error: z.ZodError): string {
 
 /**
  * `POST /admin/commands` (enqueue one command for one RP: 202 with the delivery),
- * `GET /admin/commands/:id` (its state) and `GET /admin/commands?client_id=&limit=` (recent ones).
+ * `GET /admin/commands/:id` (its state), `GET /admin/commands?client_id=&limit=` (recent ones) and
+ * `GET /admin/commands/:id/accounts?after=&limit=` (the accounts an `audit_tenant` reported).
  */
 export function adminCommandRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -76,6 +86,7 @@ export function adminCommandRoutes(deps: AppDeps): Router {
         tenant: body.tenant,
         ...(body.sub !== undefined && { sub: body.sub }),
         ...(body.claims !== undefined && { claims: body.claims }),
+        ...(body.authentication_provider !== undefined && { authenticationProvider: body.authentication_provider }),
       },
       { deliveries: deps.repos.commandDeliveries, clients: deps.repos.clients, now: new Date(), onEnqueued: () => deps.onCommandEnqueued?.() },
     );
@@ -101,7 +112,31 @@ export function adminCommandRoutes(deps: AppDeps): Router {
     res.json({ deliveries: rows.map(deliveryView) });
   };
 
+  /** The accounts an `audit_tenant` stream reported so far, in stream order, a page at a time. */
+  const listAccounts: RequestHandler<{ id: string }> = async (req, res) => {
+    const parsed = AccountsQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw new InvalidRequest(firstProblem(parsed.error));
+    const row = await deps.repos.commandDeliveries.findById(req.params.id);
+    if (!row) {
+      res.status(404).json({ error: 'not_found', error_description: 'no such delivery' });
+      return;
+    }
+    const accounts = await deps.repos.auditAccounts.page(row.id, parsed.data.after, parsed.data.limit);
+    res.json({
+      accounts: accounts.map((a) => ({
+        seq: a.seq,
+        sub: a.sub,
+        account_state: a.accountState,
+        last_access: a.lastAccess,
+        authentication_provider: a.authenticationProvider,
+        claims: a.claims,
+      })),
+      next_after: accounts.length === parsed.data.limit ? accounts[accounts.length - 1]!.seq : null,
+    });
+  };
+
   router.post('/commands', parseJson(), sendCommand);
+  router.get('/commands/:id/accounts', listAccounts);
   router.get('/commands', listDeliveries);
   router.get('/commands/:id', showDelivery);
   return router;

@@ -42,6 +42,7 @@ export const passwordGrant: GrantHandler = async (deps, client, form) => {
     throw new InvalidGrant('the username or password is incorrect');
   }
   deps.passwordAttempts.reset(attemptKey);
+  if (user.status !== 'active') throw new InvalidGrant(`the account is ${user.status}`);
 
   const grantId = randomUUID();
   const scope = scopes.join(' ');

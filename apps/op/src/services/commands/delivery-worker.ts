@@ -15,6 +15,10 @@ import type { ClientKeys } from '../client-keys.js';
 import type { KeyService } from '../keys.js';
 import { BACKCHANNEL_LOGOUT_KIND } from '../../repositories/logout-repository.js';
 import { deliverBackchannelLogout } from '../logout/deliver-logout.js';
+import type { ClientRecord } from '../../repositories/client-repository.js';
+import { NO_EXTRAS, type AttemptExtras } from './attempt-extras.js';
+import type { AuditStore } from './audit-store.js';
+import { createAttemptRecorder } from './attempt-recorder.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff.js';
 import { commandEndpointFor } from './command-endpoint.js';
 
@@ -31,8 +35,14 @@ export interface DeliveryWorkerOptions {
   retry?: Partial<RetryPolicy>;
   /** How long a claimed row is ours; past it, another worker retries it (a crashed process). Default 60 s. */
   leaseMs?: number;
-  /** Rows claimed per round. Default 20. */
+  /** Rows claimed at a time. Default: twice `concurrency`. */
   batchSize?: number;
+  /** Deliveries in flight at once (`OP_COMMANDS_CONCURRENCY`). Default 16. */
+  concurrency?: number;
+  /** Mint-time input (callback tokens, `metadata`, `migrate`) and answer checks; see attempt-extras.ts. */
+  extras?: AttemptExtras;
+  /** Where `audit_tenant` account events go while a stream is read (none: only counted). */
+  auditStore?: AuditStore;
   /** Command token lifetime (≤ 120 s). Default 60. */
   tokenTtlSeconds?: number;
   /** Per-request timeout. Default 10 s (keep it well under the lease). */
@@ -55,7 +65,8 @@ export interface DeliveryWorker {
 
 /** Where an incomplete tenant stream stopped: the next attempt resumes with `Last-Event-Id`. */
 interface StreamProgress {
-  stream: 'complete' | 'incomplete';
+  /** `reading`: written while the stream is read (audit_tenant), resumable like `incomplete`. */
+  stream: 'complete' | 'incomplete' | 'reading' | 'restarted';
   account_events: number;
   total_accounts?: number;
   last_event_id?: string;
@@ -64,8 +75,12 @@ interface StreamProgress {
 
 function resumePoint(row: CommandDeliveryRecord): { alreadySeen: number; lastEventId: string } | undefined {
   const last = row.lastResponse as Partial<StreamProgress> | null;
-  if (last?.stream !== 'incomplete' || typeof last.last_event_id !== 'string' || typeof last.account_events !== 'number') return undefined;
+  if ((last?.stream !== 'incomplete' && last?.stream !== 'reading') || typeof last.last_event_id !== 'string' || typeof last.account_events !== 'number') return undefined;
   return { alreadySeen: last.account_events, lastEventId: last.last_event_id };
+}
+
+function concurrencyOf(options: Pick<DeliveryWorkerOptions, 'concurrency'>): number {
+  return options.concurrency ?? 16;
 }
 
 /** What an outcome means for the row: a final status, or a retry. */
@@ -88,7 +103,7 @@ export function attemptResult(
       return {
         status: 'failed',
         lastStatus: outcome.status,
-        lastError: outcome.error,
+        lastError: outcome.errorDescription === undefined ? outcome.error : `${outcome.error}: ${outcome.errorDescription}`,
         lastResponse: {
           error: outcome.error,
           ...(outcome.errorDescription !== undefined && { error_description: outcome.errorDescription }),
@@ -124,7 +139,6 @@ export function attemptResult(
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const leaseMs = options.leaseMs ?? 60_000;
-  const batchSize = options.batchSize ?? 20;
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
   let timer: NodeJS.Timeout | undefined;
@@ -134,10 +148,45 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   /** The earliest retry this worker scheduled, so short backoffs need not wait for a poll. */
   let earliestRetry: number | undefined;
 
+  const extras = options.extras ?? NO_EXTRAS;
+  const recorder = createAttemptRecorder(options.deliveries, { maxBatch: Math.max(1, concurrencyOf(options)) });
+  const concurrency = concurrencyOf(options);
+  const batchSize = options.batchSize ?? concurrency * 2;
+
+  /** A non-SSE answer to a streaming command, interpreted like any answer (a 200 is retried). */
+  async function nonStreamOutcome(response: Response, command: CommandName, resumed: boolean): Promise<{ outcome: CommandOutcome; restart?: boolean }> {
+    const text = await response.text().catch(() => '');
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    if (response.status === 200) return { outcome: { kind: 'retry', status: 200, reason: 'a streaming command answered without text/event-stream' } };
+    if (resumed && response.status === 404 && (body as { error?: unknown } | undefined)?.error === 'last-event-id-unavailable') {
+      return { outcome: { kind: 'retry', status: 404, reason: 'the RP cannot resume the stream (last-event-id-unavailable): starting over' }, restart: true };
+    }
+    return { outcome: interpretCommandResponse(command, response.status, body) };
+  }
+
+  /** Extends the lease every third of it while `work` runs (fenced like every write). */
+  async function withLease<T>(row: CommandDeliveryRecord, work: () => Promise<T>): Promise<T> {
+    const heartbeat = setInterval(() => {
+      void options.deliveries.extendLease(row.id, row.attempts, new Date(now().getTime() + leaseMs)).catch(() => undefined);
+    }, Math.max(10, Math.floor(leaseMs / 3)));
+    heartbeat.unref();
+    try {
+      return await work();
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
   /**
    * A streaming tenant command (§6.2): reads the SSE answer strictly with `readCommandStream`,
-   * keeping the lease alive while it lasts; an incomplete stream is retried from its last event
-   * id (with a fresh token). Per-account results are counted, not stored (yet).
+   * keeping the lease alive while it lasts; `audit_tenant` events go to the audit store as they
+   * arrive. An incomplete stream is retried from its last event id (with a fresh token); an RP
+   * that cannot resume (404 `last-event-id-unavailable`) gets the command again from scratch.
    */
   async function deliverStream(
     row: CommandDeliveryRecord,
@@ -155,24 +204,21 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     });
     const type = response.headers.get('content-type') ?? '';
     if (response.status !== 200 || !type.toLowerCase().startsWith('text/event-stream') || response.body === null) {
-      const text = await response.text().catch(() => '');
-      let body: unknown;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = undefined;
-      }
-      if (response.status === 200) return { outcome: { kind: 'retry', status: 200, reason: 'a streaming command answered without text/event-stream' } };
-      return { outcome: interpretCommandResponse(command, response.status, body) };
+      const { outcome, restart } = await nonStreamOutcome(response, command, resume !== undefined);
+      if (restart) return { outcome, progress: { stream: 'restarted', account_events: 0 } };
+      return { outcome };
     }
-    const heartbeat = setInterval(() => {
-      void options.deliveries.extendLease(row.id, row.attempts, new Date(now().getTime() + leaseMs)).catch(() => undefined);
-    }, Math.max(10, Math.floor(leaseMs / 3)));
-    heartbeat.unref();
-    try {
-      const read = await readCommandStream(response.body, {
+    const body = response.body;
+    return withLease(row, async () => {
+      const sink =
+        command === 'audit_tenant' && options.auditStore
+          ? await options.auditStore.open({ deliveryId: row.id, attempt: row.attempts, ...(resume && { alreadySeen: resume.alreadySeen }) })
+          : undefined;
+      const read = await readCommandStream(body, {
         ...(resume && { alreadySeen: resume.alreadySeen, lastEventId: resume.lastEventId }),
+        ...(sink && { onAccount: sink.onAccount }),
       });
+      await sink?.flush();
       const progress: StreamProgress = {
         stream: read.complete ? 'complete' : 'incomplete',
         account_events: read.accountEvents,
@@ -182,60 +228,76 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       };
       if (read.complete) return { outcome: { kind: 'succeeded', status: 200, body: { ...progress } }, progress };
       return { outcome: { kind: 'retry', status: 200, reason: `incomplete stream: ${read.error ?? 'no command-complete'}` }, progress };
-    } finally {
-      clearInterval(heartbeat);
-    }
+    });
   }
 
-  async function attempt(row: CommandDeliveryRecord): Promise<void> {
+  /** Mints this attempt's token (fresh jti, mint-time extras) and sends it. */
+  async function send(row: CommandDeliveryRecord, client: ClientRecord, endpoint: string, at: Date): Promise<{ outcome: CommandOutcome; progress?: StreamProgress }> {
+    const command = row.command as CommandName;
+    const token = await mintCommandToken(options.keys.current(), {
+      issuer: options.issuer,
+      commandEndpoint: endpoint,
+      clientId: client.id,
+      tenant: row.tenant,
+      command,
+      ...(row.sub !== null && { sub: row.sub }),
+      ...(row.claims !== null && { claims: row.claims }),
+      ...(await extras.mintInput(row, at)),
+      now: at,
+      ttlSeconds: options.tokenTtlSeconds ?? 60,
+    });
+    if (isStreamingCommand(command)) {
+      const streamed = await deliverStream(row, endpoint, token, command);
+      return { ...streamed, outcome: await extras.settle(row, endpoint, streamed.outcome, now()) };
+    }
+    const outcome = await deliverCommand({
+      commandEndpoint: endpoint,
+      token,
+      command,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      ...(options.fetch && { fetch: options.fetch }),
+    });
+    return { outcome: await extras.settle(row, endpoint, outcome, now()) };
+  }
+
+  /** Records an attempt's outcome (a final status or a retry) and logs it. */
+  async function finish(row: CommandDeliveryRecord, outcome: CommandOutcome, progress?: StreamProgress): Promise<void> {
+    const result = attemptResult(outcome, row.attempts, policy, now(), random, progress);
+    if (result.status === 'pending') {
+      const due = result.nextAttemptAt.getTime();
+      earliestRetry = earliestRetry === undefined ? due : Math.min(earliestRetry, due);
+    }
+    const recorded = await recorder.record(row.id, row.attempts, result);
+    options.logger[result.status === 'failed' ? 'warn' : 'debug'](
+      { delivery: row.id, client: row.clientId, command: row.command, attempt: row.attempts, outcome: outcome.kind, status: result.status, recorded },
+      'command delivery attempt',
+    );
+  }
+
+  async function attempt(row: CommandDeliveryRecord, clientOf: (id: string) => Promise<ClientRecord | null>): Promise<void> {
     // Back-Channel Logout rows share the outbox, its claiming, leases and retry policy; only the
     // token and the request differ (src/services/logout/deliver-logout.ts).
     if (row.kind === BACKCHANNEL_LOGOUT_KIND) {
       const logout = await deliverBackchannelLogout(row, { ...options, now: now() });
-      if ('undeliverable' in logout) {
-        await options.deliveries.recordAttempt(row.id, row.attempts, { status: 'failed', lastError: logout.undeliverable, now: now() });
-        return;
-      }
-      await finish(row, logout.outcome);
+      if ('undeliverable' in logout) await recorder.record(row.id, row.attempts, { status: 'failed', lastError: logout.undeliverable, now: now() });
+      else await finish(row, logout.outcome);
       return;
     }
-    const client = await options.clients.findById(row.clientId);
+    const client = await clientOf(row.clientId);
     const endpoint = client ? commandEndpointFor(client, row.tenant) : undefined;
     const at = now();
     if (!client || endpoint === undefined) {
-      await options.deliveries.recordAttempt(row.id, row.attempts, {
+      await recorder.record(row.id, row.attempts, {
         status: 'failed',
         lastError: client ? `the client no longer has a command endpoint for tenant ${row.tenant}` : 'the client no longer exists',
         now: at,
       });
       return;
     }
-    const command = row.command as CommandName;
     let outcome: CommandOutcome;
     let progress: StreamProgress | undefined;
     try {
-      const token = await mintCommandToken(options.keys.current(), {
-        issuer: options.issuer,
-        commandEndpoint: endpoint,
-        clientId: client.id,
-        tenant: row.tenant,
-        command,
-        ...(row.sub !== null && { sub: row.sub }),
-        ...(row.claims !== null && { claims: row.claims }),
-        now: at,
-        ttlSeconds: options.tokenTtlSeconds ?? 60,
-      });
-      if (isStreamingCommand(command)) {
-        ({ outcome, progress } = await deliverStream(row, endpoint, token, command));
-      } else {
-        outcome = await deliverCommand({
-          commandEndpoint: endpoint,
-          token,
-          command,
-          timeoutMs: options.timeoutMs ?? 10_000,
-          ...(options.fetch && { fetch: options.fetch }),
-        });
-      }
+      ({ outcome, progress } = await send(row, client, endpoint, at));
     } catch (err) {
       outcome = { kind: 'retry', reason: `could not deliver: ${err instanceof Error ? err.message : String(err)}` };
     }
@@ -244,29 +306,51 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     await finish(row, outcome, progress);
   }
 
-  /** Records an attempt's outcome (fenced), remembering the earliest retry it schedules. */
-  async function finish(row: CommandDeliveryRecord, outcome: CommandOutcome, progress?: StreamProgress): Promise<void> {
-    const result = attemptResult(outcome, row.attempts, policy, now(), random, progress);
-    if (result.status === 'pending') {
-      const due = result.nextAttemptAt.getTime();
-      earliestRetry = earliestRetry === undefined ? due : Math.min(earliestRetry, due);
-    }
-    const recorded = await options.deliveries.recordAttempt(row.id, row.attempts, result);
-    options.logger[result.status === 'failed' ? 'warn' : 'info'](
-      { delivery: row.id, client: row.clientId, command: row.command, attempt: row.attempts, outcome: outcome.kind, status: result.status, recorded },
-      'command delivery attempt',
-    );
-  }
-
+  /**
+   * Claims due rows and delivers them with `concurrency` lanes until none are due: a lane that
+   * finds the claimed rows used up claims the next `batchSize` (one claim at a time), so a slow
+   * delivery (a long stream) never holds up the others. Each client is read once per round
+   * (commands of a fan-out mostly share a few clients).
+   */
   async function round(): Promise<number> {
     let total = 0;
-    for (;;) {
+    const clients = new Map<string, Promise<ClientRecord | null>>();
+    const clientOf = (id: string) => {
+      let found = clients.get(id);
+      if (!found) clients.set(id, (found = options.clients.findById(id)));
+      return found;
+    };
+    const queue: CommandDeliveryRecord[] = [];
+    let exhausted = false;
+    let claiming: Promise<void> | undefined;
+    const claim = async () => {
       const at = now();
-      const rows = await options.deliveries.claimDue({ now: at, leaseUntil: new Date(at.getTime() + leaseMs), limit: batchSize });
-      await Promise.all(rows.map((row) => attempt(row)));
+      let rows: CommandDeliveryRecord[];
+      try {
+        rows = await options.deliveries.claimDue({ now: at, leaseUntil: new Date(at.getTime() + leaseMs), limit: batchSize });
+      } catch (err) {
+        // Every lane stops after the rows it holds; the round fails and the next one retries.
+        exhausted = true;
+        throw err;
+      }
+      queue.push(...rows);
       total += rows.length;
-      if (rows.length < batchSize) return total;
-    }
+      if (rows.length < batchSize) exhausted = true;
+    };
+    const lane = async () => {
+      for (;;) {
+        const row = queue.shift();
+        if (row) {
+          await attempt(row, clientOf);
+          continue;
+        }
+        if (exhausted) return;
+        claiming ??= claim().finally(() => (claiming = undefined));
+        await claiming;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, lane));
+    return total;
   }
 
   function schedule(): void {

@@ -1,6 +1,6 @@
 import { CommandError, DRAFT_00_ALIASES, commandTokenClaims, isAccountCommand, isTenantCommand, type CommandName } from '@oidc-ref/op-commands';
 import { InvalidRequest } from '../../errors.js';
-import type { CommandDeliveryRecord, CommandDeliveryRepository } from '../../repositories/command-delivery-repository.js';
+import type { CommandDeliveryRecord, CommandDeliveryRepository, NewCommandDelivery } from '../../repositories/command-delivery-repository.js';
 import type { ClientRepository } from '../../repositories/client-repository.js';
 import { commandEndpointFor } from './command-endpoint.js';
 
@@ -12,6 +12,8 @@ export interface EnqueueCommandInput {
   sub?: string;
   /** Profile claims (activate / maintain only). */
   claims?: Record<string, unknown>;
+  /** `migrate` / `migrate_async` only (and required there): `op` or `op_migration`. */
+  authenticationProvider?: string;
 }
 
 export interface EnqueueCommandOptions {
@@ -22,27 +24,32 @@ export interface EnqueueCommandOptions {
   onEnqueued?: (delivery: CommandDeliveryRecord) => void;
 }
 
-/**
- * Commands the outbox can deliver: every account command and the tenant commands that need
- * nothing from the OP at delivery time. `metadata` (the OP's metadata object) and `migrate`
- * (`authentication_provider`) need input the outbox does not store yet.
- */
+/** Every account and tenant command (the `metadata` claim and callback tokens are built at mint time). */
 function deliverable(command: string): command is CommandName {
-  if (command === 'metadata' || command === 'migrate' || command === 'migrate_async') return false;
   return isAccountCommand(command) || isTenantCommand(command);
+}
+
+/** Values of `authentication_provider` the OP asks for in `migrate` (§5.4). */
+export const AUTHENTICATION_PROVIDERS = ['op', 'op_migration'] as const;
+
+function authenticationProviderOf(value: string | undefined): 'op' | 'op_migration' | undefined {
+  if (value === undefined) return undefined;
+  if (!(AUTHENTICATION_PROVIDERS as readonly string[]).includes(value)) throw new InvalidRequest('authentication_provider must be op or op_migration');
+  return value as 'op' | 'op_migration';
 }
 
 /**
  * Validates a command for one RP with draft 02's claim rules (the same `commandTokenClaims` the
  * worker mints with, so a command that could never be minted never enters the outbox) and
- * stores it as `pending`.
+ * returns the row to store.
  *
  * @throws InvalidRequest for an unknown client, a client without a command endpoint for the tenant, an unknown
  *   or unsupported command, or claims the command does not allow.
- * @example
- * const delivery = await enqueueCommand({ clientId: 'rp', command: 'suspend', tenant: 'acme', sub: user.id }, options);
  */
-export async function enqueueCommand(input: EnqueueCommandInput, options: EnqueueCommandOptions): Promise<CommandDeliveryRecord> {
+export async function prepareCommand(
+  input: EnqueueCommandInput,
+  options: Pick<EnqueueCommandOptions, 'clients' | 'now'>,
+): Promise<NewCommandDelivery> {
   const command = DRAFT_00_ALIASES[input.command] ?? input.command;
   if (!deliverable(command)) throw new InvalidRequest(`unknown or unsupported command: ${input.command}`);
   if (typeof input.tenant !== 'string' || input.tenant.length === 0) throw new InvalidRequest('tenant is required');
@@ -50,6 +57,7 @@ export async function enqueueCommand(input: EnqueueCommandInput, options: Enqueu
   if (!client) throw new InvalidRequest('unknown client_id');
   const endpoint = commandEndpointFor(client, input.tenant);
   if (endpoint === undefined) throw new InvalidRequest(`the client has no command_endpoint for tenant ${input.tenant}`);
+  const authenticationProvider = authenticationProviderOf(input.authenticationProvider);
   try {
     commandTokenClaims({
       issuer: 'urn:validate',
@@ -59,20 +67,34 @@ export async function enqueueCommand(input: EnqueueCommandInput, options: Enqueu
       command,
       ...(input.sub !== undefined && { sub: input.sub }),
       ...(input.claims !== undefined && { claims: input.claims }),
+      ...(command === 'metadata' && { metadata: {} }),
+      ...(authenticationProvider !== undefined && { authenticationProvider }),
       now: options.now,
     });
   } catch (err) {
     if (err instanceof CommandError) throw new InvalidRequest(err.message);
     throw err;
   }
-  const delivery = await options.deliveries.create({
+  return {
     clientId: client.id,
     command,
     tenant: input.tenant,
     ...(input.sub !== undefined && { sub: input.sub }),
     ...(input.claims !== undefined && { claims: input.claims }),
+    ...(authenticationProvider !== undefined && { authenticationProvider }),
     now: options.now,
-  });
+  };
+}
+
+/**
+ * Validates a command (see {@link prepareCommand}) and stores it as `pending`.
+ *
+ * @throws InvalidRequest as {@link prepareCommand}.
+ * @example
+ * const delivery = await enqueueCommand({ clientId: 'rp', command: 'suspend', tenant: 'acme', sub: user.id }, options);
+ */
+export async function enqueueCommand(input: EnqueueCommandInput, options: EnqueueCommandOptions): Promise<CommandDeliveryRecord> {
+  const delivery = await options.deliveries.create(await prepareCommand(input, options));
   options.onEnqueued?.(delivery);
   return delivery;
 }

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { RenderedError } from '../../../errors.js';
-import { fanOutUserCommand } from '../../../services/commands/fan-out-user-command.js';
+import { adminUserEvents } from '../../../services/admin-user-events.js';
 import { USER_ACTIONS, consoleUsersPage } from '../../../views/admin/console-users-page.js';
 import { requireSession, sessionOf, type ConsoleContext } from './console-context.js';
 
@@ -36,13 +36,7 @@ export function consoleUserRoutes({ deps, sessions }: ConsoleContext): Router {
     if (typeof command !== 'string' || !(USER_ACTIONS as readonly string[]).includes(command)) {
       throw new RenderedError('invalid_request', 'unknown user action', 400);
     }
-    const deliveries = await fanOutUserCommand(String(req.params['id']), command, {
-      deliveries: deps.repos.commandDeliveries,
-      clients: deps.repos.clients,
-      users: deps.repos.users,
-      now: deps.now(),
-      onEnqueued: () => deps.onCommandEnqueued?.(),
-    });
+    const deliveries = await adminUserEvents(deps).lifecycle(String(req.params['id']), command);
     if (deliveries === null) throw new RenderedError('invalid_request', 'no such user', 404);
     deps.logger.info({ user: req.params['id'], command, deliveries: deliveries.map((d) => d.id) }, 'admin console: user action');
     res.redirect(303, `/admin/console/users?done=${command}&count=${deliveries.length}`);

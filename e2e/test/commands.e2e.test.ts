@@ -250,8 +250,13 @@ describe('check 9: suspend ends the sessions of a signed-in user; reactivate let
     const fanOut = await adminApi(stack, 'POST', `/admin/users/${bobSub}/suspend`);
     expect(fanOut.status).toBe(202);
     const deliveries = fanOut.body['deliveries'] as { id: string; client_id: string; tenant: string }[];
-    expect(deliveries).toEqual([expect.objectContaining({ client_id: CLIENT_ID, tenant: 'globex', command: 'suspend', sub: bobSub })]);
+    // The suspend command, and (the OP ends bob's OP session too) a Back-Channel Logout.
+    expect(deliveries).toEqual([
+      expect.objectContaining({ kind: 'command', client_id: CLIENT_ID, tenant: 'globex', command: 'suspend', sub: bobSub }),
+      expect.objectContaining({ kind: 'backchannel_logout', client_id: CLIENT_ID, sub: bobSub }),
+    ]);
     const suspended = await waitForDelivery(stack, deliveries[0]!.id);
+    expect(await waitForDelivery(stack, deliveries[1]!.id)).toMatchObject({ status: 'succeeded' });
     expect(suspended).toMatchObject({ status: 'succeeded', last_status: 200, last_response: { sub: bobSub, account_state: 'suspended' } });
 
     expect(await rpSessionCount(stack, bobSub)).toBe(0);

@@ -39,7 +39,9 @@ export function consoleUserRoutes({ deps, sessions }: ConsoleContext): Router {
     const deliveries = await adminUserEvents(deps).lifecycle(String(req.params['id']), command);
     if (deliveries === null) throw new RenderedError('invalid_request', 'no such user', 404);
     deps.logger.info({ user: req.params['id'], command, deliveries: deliveries.map((d) => d.id) }, 'admin console: user action');
-    res.redirect(303, `/admin/console/users?done=${command}&count=${deliveries.length}`);
+    // The notice counts RPs: one may get both the command and a Back-Channel Logout.
+    const rps = new Set(deliveries.map((d) => d.clientId)).size;
+    res.redirect(303, `/admin/console/users?done=${command}&count=${rps}`);
   });
 
   return router;

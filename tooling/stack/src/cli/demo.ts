@@ -31,8 +31,10 @@ async function main() {
   Relying Party   ${stack.rpUrl}        ← open this in a browser
   OpenID Provider ${stack.opUrl}        (discovery: ${stack.opUrl}/.well-known/openid-configuration)
   Data            ${stack.postgres ? stack.postgres.dataDir : 'the databases you gave'}
+  Admin console   ${stack.opUrl}/admin/console
   OP admin token  ${stack.adminToken}
-                  (Authorization: Bearer … for ${stack.opUrl}/admin; new each start unless OP_ADMIN_TOKEN is set)
+                  (console sign-in, or Authorization: Bearer … for the JSON API under ${stack.opUrl}/admin;
+                   new each start unless OP_ADMIN_TOKEN is set)
 
   Demo users (password)
     alice@acme.example   alice-demo-pass   organisation acme (TOTP secret JBSWY3DPEHPK3PXP)

@@ -3,7 +3,8 @@
 // RP "Sign out everywhere", sign-out at the OP itself, the admin's "sign out everywhere",
 // back-channel logout tokens the RP must refuse, and an unregistered post-logout redirect.
 import type { Stack } from '@oidc-ref/stack';
-import { Browser, csrfFrom } from '@oidc-ref/test-kit';
+import type { Browser} from '@oidc-ref/test-kit';
+import { csrfFrom } from '@oidc-ref/test-kit';
 import {
   admin,
   logoutClaims,

@@ -159,6 +159,8 @@ const ARGS = [
 
     await page.goto(`${stack.opUrl}/session/end`);
     await page.getByRole('heading', { name: 'Sign out?' }).waitFor();
+    // She opened it herself: the page does not claim an application asked.
+    expect(await page.locator('body').innerText()).not.toContain('asked to sign you out');
     await page.screenshot({ path: path.join(artifacts, 'logout-op-confirm.png'), fullPage: true });
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('heading', { name: 'You are signed out' }).waitFor();

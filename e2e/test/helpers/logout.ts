@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { KeySet, type StoredSigningKey } from '@oidc-ref/crypto';
 import { REPO_ROOT, startNode, waitUntilReady, type Service, type Stack } from '@oidc-ref/stack';
-import { Browser } from '@oidc-ref/test-kit';
+import type { Browser } from '@oidc-ref/test-kit';
 import pg from 'pg';
 import { CLIENT_ID } from './oidc.js';
 import { RP_CLIENT_SECRET } from './stack.js';

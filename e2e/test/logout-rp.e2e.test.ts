@@ -3,8 +3,7 @@
 // RP "Sign out everywhere", sign-out at the OP itself, the admin's "sign out everywhere",
 // back-channel logout tokens the RP must refuse, and an unregistered post-logout redirect.
 import type { Stack } from '@oidc-ref/stack';
-import type { Browser} from '@oidc-ref/test-kit';
-import { csrfFrom } from '@oidc-ref/test-kit';
+import { csrfFrom, signInAtOp, type Browser } from '@oidc-ref/test-kit';
 import {
   admin,
   logoutClaims,
@@ -17,10 +16,11 @@ import {
   query,
   rpSessionsForSid,
   rpSignedIn,
+  waitFor,
   waitUntilRpSignedOut,
   type Delivery,
 } from './helpers/logout.js';
-import { ALICE, authorizeUrl, CLIENT_ID, pkce } from './helpers/oidc.js';
+import { ALICE, authorizeUrl, BOB, CAROL, CLIENT_ID, pkce } from './helpers/oidc.js';
 import { hasPasswordForm, signInAtRp } from './helpers/pages.js';
 import { startTestStack } from './helpers/stack.js';
 
@@ -255,5 +255,38 @@ describe('an unregistered post_logout_redirect_uri', () => {
     const { url } = await signInAtOpWithoutTyping(browser);
     expect(url.startsWith(`${stack.rpUrl}/callback?`)).toBe(true);
     expect((await logoutDeliveries(stack)).length).toBe(deliveriesBefore);
+  });
+});
+
+describe('other ways an OP session ends reach the RP on the back channel', () => {
+  it('another user signing in over her OP session in the same browser ends her RP session', async () => {
+    const { browser } = await signInAtRp(stack, ALICE);
+    const sid = await opSidOfRpSession(stack, browser);
+    // Bob signs in at the OP in her browser (prompt=login): her OP session is replaced.
+    const { url } = await signInAtOp(browser, authorizeUrl(stack, { prompt: 'login' }, pkce()), BOB);
+    expect(url.startsWith(`${stack.rpUrl}/callback?`)).toBe(true);
+    await waitUntilRpSignedOut(stack, browser);
+    expect(await rpSessionsForSid(stack, sid)).toEqual([]);
+    expect(await deliveriesForSid(sid)).toEqual([expect.objectContaining({ status: 'succeeded', sub: await opUserId(stack, ALICE.email) })]);
+  });
+
+  it("the admin deleting a user ends her RP sessions and notifies the RP's back channel", async () => {
+    const { browser } = await signInAtRp(stack, CAROL);
+    const sid = await opSidOfRpSession(stack, browser);
+    const userId = await opUserId(stack, CAROL.email);
+    const { status, body } = await admin(stack, 'POST', `/admin/users/${userId}/delete`);
+    expect(status).toBe(202);
+    const logouts = (body as { deliveries: Delivery[] }).deliveries.filter((delivery) => delivery.kind === 'backchannel_logout');
+    expect(logouts).toEqual([expect.objectContaining({ sid, sub: userId })]);
+    await waitUntilRpSignedOut(stack, browser);
+    const delivered = await waitFor(
+      'the logout delivery',
+      async () => {
+        const view = (await admin(stack, 'GET', `/admin/commands/${logouts[0]!.id}`)).body as Delivery;
+        return view.status === 'pending' || view.status === 'delivering' ? undefined : view;
+      },
+      10_000,
+    );
+    expect(delivered).toMatchObject({ status: 'succeeded', last_status: 200 });
   });
 });

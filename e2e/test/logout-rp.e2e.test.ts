@@ -121,6 +121,26 @@ describe('alice signs out', () => {
     expect(again.status).toBe(400);
   });
 
+  it('with "Sign out everywhere" when her OP session is already gone: the OP sends her straight back with her state', async () => {
+    const { browser, accountHtml } = await signInAtRp(stack, ALICE);
+    const sid = await opSidOfRpSession(stack, browser);
+    // Her OP session disappears without the RP hearing of it (as if its notification was lost).
+    await query(stack.opDatabaseUrl, 'DELETE FROM sessions WHERE id = $1', [sid]);
+
+    const posted = await browser.postForm(`${stack.rpUrl}/logout`, { csrf: csrfFrom(accountHtml), everywhere: '1' });
+    expect(posted.status).toBe(303);
+    const endSession = new URL(posted.headers.get('location')!);
+    const state = endSession.searchParams.get('state')!;
+    const atOp = await browser.get(endSession.href);
+    // Logout of a user who is not signed in is not an error (RP-Initiated Logout §4): back at once.
+    expect(atOp.status).toBe(303);
+    expect(atOp.headers.get('location')).toBe(`${stack.rpUrl}/signed-out?state=${state}`);
+    const landed = await browser.follow(atOp, endSession.href);
+    expect(landed.response.status).toBe(200);
+    expect(await landed.response.text()).not.toMatch(/could not be confirmed/i);
+    expect(await rpSignedIn(stack, browser)).toBe(false);
+  });
+
   it('at the OP directly (end_session without a hint, confirmed): the RP session ends within 2 s through the back channel', async () => {
     const { browser } = await signInAtRp(stack, ALICE);
     const sid = await opSidOfRpSession(stack, browser);

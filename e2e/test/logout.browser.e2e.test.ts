@@ -29,7 +29,14 @@ const ARGS = [
   '--disable-sync',
 ];
 
-(haveChromium ? describe : describe.skip)('sign out everywhere in Chromium', () => {
+// The OP on the RP's site (both 127.0.0.1), and on another site (localhost): there the RP's
+// front-channel iframe is third-party in the OP's page and gets no SameSite=Lax cookie.
+const SITES = [
+  { sites: 'OP and RP on one site', opHost: '127.0.0.1' },
+  { sites: 'OP on another site than the RP', opHost: 'localhost' },
+];
+
+(haveChromium ? describe.each(SITES) : describe.skip.each(SITES))('sign out everywhere in Chromium ($sites)', ({ opHost }) => {
   let stack: Stack;
   let context: BrowserContext;
   let profile: string;
@@ -43,7 +50,7 @@ const ARGS = [
     profile = await mkdtemp(path.join(tmpdir(), 'oidc-ref-chromium-profile-'));
     artifacts = await mkdtemp(path.join(tmpdir(), 'oidc-ref-e2e-screenshots-'));
     [stack, context] = await Promise.all([
-      startTestStack(),
+      startTestStack({ opHost }),
       chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS }),
     ]);
     context.setDefaultTimeout(15_000);

@@ -217,23 +217,24 @@ describe('logout tokens the RP refuses (signed with the OP key, one defect each)
     expect(usedResponse.status).toBe(200);
     expect(await rpSignedIn(stack, browser)).toBe(true);
 
-    const refused: [string, Promise<string>][] = [
-      ['nonce', keys.sign({ ...valid(), nonce: 'n-0S6_WzA2Mj' }, { typ: 'logout+jwt' })],
-      ['wrong typ', keys.sign(valid(), { typ: 'JWT' })],
-      ['no typ', keys.sign(valid())],
-      ['wrong aud', keys.sign({ ...valid(), aud: 'some-other-client' }, { typ: 'logout+jwt' })],
-      ['replayed jti', keys.sign({ ...valid(), jti: used.jti }, { typ: 'logout+jwt' })],
-      ['no events', keys.sign(without(valid(), 'events'), { typ: 'logout+jwt' })],
-      ['events without the back-channel member', keys.sign({ ...valid(), events: { 'urn:example:other': {} } }, { typ: 'logout+jwt' })],
-      ['neither sid nor sub', keys.sign(without(without(valid(), 'sid'), 'sub'), { typ: 'logout+jwt' })],
+    // Each with the reason the RP gives (so the token fails on its defect, not on something else).
+    const refused: [string, Promise<string>, RegExp][] = [
+      ['nonce', keys.sign({ ...valid(), nonce: 'n-0S6_WzA2Mj' }, { typ: 'logout+jwt' }), /nonce/],
+      ['wrong typ', keys.sign(valid(), { typ: 'JWT' }), /typ/],
+      ['no typ', keys.sign(valid()), /typ/],
+      ['wrong aud', keys.sign({ ...valid(), aud: 'some-other-client' }, { typ: 'logout+jwt' }), /aud/],
+      ['replayed jti', keys.sign({ ...valid(), jti: used.jti }, { typ: 'logout+jwt' }), /already used/],
+      ['no events', keys.sign(without(valid(), 'events'), { typ: 'logout+jwt' }), /events/],
+      ['events without the back-channel member', keys.sign({ ...valid(), events: { 'urn:example:other': {} } }, { typ: 'logout+jwt' }), /events/],
+      ['neither sid nor sub', keys.sign(without(without(valid(), 'sid'), 'sub'), { typ: 'logout+jwt' }), /sub or sid/],
     ];
     const jtis = await logoutJtiCount(stack);
-    for (const [defect, token] of refused) {
+    for (const [defect, token, reason] of refused) {
       const response = await postLogoutToken(stack, await token);
       expect({ defect, status: response.status }).toEqual({ defect, status: 400 });
       expect(response.cacheControl).toBe('no-store');
       const body = JSON.parse(response.body) as Record<string, unknown>;
-      expect(body).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
+      expect(body).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(reason) });
       expect(await logoutJtiCount(stack)).toBe(jtis);
       expect({ defect, signedIn: await rpSignedIn(stack, browser) }).toEqual({ defect, signedIn: true });
     }

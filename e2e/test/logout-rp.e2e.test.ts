@@ -2,6 +2,7 @@
 // real HTTP with the test-kit browser (its cookie jar, each redirect and page followed by hand).
 // RP "Sign out everywhere", sign-out at the OP itself, the admin's "sign out everywhere",
 // back-channel logout tokens the RP must refuse, and an unregistered post-logout redirect.
+import { generateSigningKey, KeySet } from '@oidc-ref/crypto';
 import type { Stack } from '@oidc-ref/stack';
 import { csrfFrom, signInAtOp, type Browser } from '@oidc-ref/test-kit';
 import {
@@ -208,6 +209,9 @@ describe('logout tokens the RP refuses (signed with the OP key, one defect each)
     const sid = await opSidOfRpSession(stack, browser);
     const sub = await opUserId(stack, ALICE.email);
     const keys = await opSigningKeys(stack);
+    const foreignKeys = await KeySet.load([await generateSigningKey('RS256')]);
+    const unsecured = (claims: Record<string, unknown>) =>
+      `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'logout+jwt' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
     const valid = () => logoutClaims(stack, { sub, sid });
     const without = (claims: Record<string, unknown>, name: string) => Object.fromEntries(Object.entries(claims).filter(([key]) => key !== name));
 
@@ -227,6 +231,9 @@ describe('logout tokens the RP refuses (signed with the OP key, one defect each)
       ['no events', keys.sign(without(valid(), 'events'), { typ: 'logout+jwt' }), /events/],
       ['events without the back-channel member', keys.sign({ ...valid(), events: { 'urn:example:other': {} } }, { typ: 'logout+jwt' }), /events/],
       ['neither sid nor sub', keys.sign(without(without(valid(), 'sid'), 'sub'), { typ: 'logout+jwt' }), /sub or sid/],
+      ['expired', keys.sign({ ...valid(), iat: Math.floor(Date.now() / 1000) - 600, exp: Math.floor(Date.now() / 1000) - 300 }, { typ: 'logout+jwt' }), /expired/],
+      ['signed by a key the OP never had', foreignKeys.sign(valid(), { typ: 'logout+jwt' }), /signature/],
+      ['alg none', Promise.resolve(unsecured(valid())), /alg/],
     ];
     const jtis = await logoutJtiCount(stack);
     for (const [defect, token, reason] of refused) {

@@ -7,6 +7,12 @@ export const RP_CLIENT_SECRET = 'e2e-secret-0123456789abcdef0123456789';
 export interface TestStackOptions {
   /** Extra environment for both apps, e.g. `{ OP_ID_TOKEN_TTL_SECONDS: '1' }`. */
   env?: Record<string, string>;
+  /**
+   * The OP's host name in its issuer (default `127.0.0.1`, like the RP). `localhost` puts the OP
+   * on another site than the RP (`127.0.0.1`), as in a real deployment: a browser then treats
+   * the RP's iframes in OP pages as third-party.
+   */
+  opHost?: string;
 }
 
 /**
@@ -23,7 +29,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<St
     return await startStack({
       opPort,
       rpPort,
-      opIssuer: `http://127.0.0.1:${opPort}`,
+      opIssuer: `http://${options.opHost ?? '127.0.0.1'}:${opPort}`,
       rpBaseUrl: `http://127.0.0.1:${rpPort}`,
       postgres: { port: pgPort },
       uniqueDatabaseNames: true,

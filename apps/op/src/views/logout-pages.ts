@@ -22,7 +22,10 @@ export function confirmLogoutPage(input: ConfirmLogoutPageInput): string {
     'Sign out',
     html`<h1>Sign out?</h1>
 <p class="sub">Signed in as <strong>${input.userEmail}</strong></p>
-<p>${input.clientName === undefined ? 'An application' : input.clientName} asked to sign you out. Signing out here also signs you out of every application you signed in to with this account.</p>
+<p>${
+      // A request that names no client comes from the user (or an unknown page), not from an app.
+      input.clientId === undefined ? 'Do you want to sign out?' : html`${input.clientName ?? 'An application'} asked to sign you out.`
+    } Signing out here also signs you out of every application you signed in to with this account.</p>
 <form method="post" action="/session/end/confirm">
 <input type="hidden" name="csrf" value="${input.csrfToken}">
 ${input.clientId === undefined ? '' : html`<input type="hidden" name="client_id" value="${input.clientId}">\n`}${

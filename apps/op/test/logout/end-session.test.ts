@@ -261,6 +261,15 @@ describe('confirmation', () => {
     expect(await logoutRows(sid)).toHaveLength(1);
   });
 
+  it('does not claim an application asked when the request named none (the user opened end_session)', async () => {
+    const { agent } = await signInAt(op.app, rp, user.email);
+    const bare = (await confirmPage(agent, {})).res.text;
+    expect(bare).toContain('Do you want to sign out?');
+    expect(bare).not.toContain('asked to sign you out');
+    const named = (await confirmPage(agent, { client_id: rp.id })).res.text;
+    expect(named).toContain(`${rp.name} asked to sign you out.`);
+  });
+
   it('checks the redirect again on the POST: a tampered post_logout_redirect_uri never redirects', async () => {
     const { agent, sid } = await signInAt(op.app, rp, user.email);
     const { csrf } = await confirmPage(agent, { client_id: rp.id, post_logout_redirect_uri: BYE });

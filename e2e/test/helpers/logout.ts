@@ -1,0 +1,186 @@
+// Shared pieces of the logout e2e tests: the two databases read directly (what the apps stored),
+// the OP's real signing key (to forge logout tokens that differ from a valid one by one defect),
+// the admin API, the RP process stopped and started again, and a bounded poll.
+import path from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { KeySet, type StoredSigningKey } from '@oidc-ref/crypto';
+import { REPO_ROOT, startNode, waitUntilReady, type Service, type Stack } from '@oidc-ref/stack';
+import type { Browser } from '@oidc-ref/test-kit';
+import pg from 'pg';
+import { CLIENT_ID } from './oidc.js';
+import { RP_CLIENT_SECRET } from './stack.js';
+
+export const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+/** One query on a database, on a connection of its own. */
+export async function query<T extends pg.QueryResultRow>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The OP user id (the `sub` it issues) of `email`. */
+export async function opUserId(stack: Stack, email: string): Promise<string> {
+  const [row] = await query<{ id: string }>(stack.opDatabaseUrl, 'SELECT id FROM users WHERE email = $1', [email]);
+  if (!row) throw new Error(`no OP user ${email}`);
+  return row.id;
+}
+
+/** The RP's session rows signed in through OP session `sid`. */
+export async function rpSessionsForSid(stack: Stack, sid: string): Promise<string[]> {
+  const rows = await query<{ id: string }>(stack.rpDatabaseUrl, 'SELECT id FROM sessions WHERE op_sid = $1', [sid]);
+  return rows.map((row) => row.id);
+}
+
+/** The `op_sid` of the RP session behind this browser's `rp_session` cookie (the OP's `sid`). */
+export async function opSidOfRpSession(stack: Stack, browser: Browser): Promise<string> {
+  const cookie = browser.cookie(new URL(stack.rpUrl).hostname, 'rp_session');
+  if (!cookie) throw new Error('the browser has no rp_session cookie');
+  // The RP keeps the session under the SHA-256 of the cookie value (find-session.ts).
+  const id = createHash('sha256').update(cookie).digest('base64url');
+  const rows = await query<{ op_sid: string | null }>(stack.rpDatabaseUrl, 'SELECT op_sid FROM sessions WHERE id = $1', [id]);
+  const sid = rows[0]?.op_sid;
+  if (!sid) throw new Error('the RP session has no op_sid');
+  return sid;
+}
+
+export async function logoutJtiCount(stack: Stack): Promise<number> {
+  const [row] = await query<{ n: string }>(stack.rpDatabaseUrl, 'SELECT count(*) AS n FROM logout_jtis');
+  return Number(row!.n);
+}
+
+/** Whether the RP still treats this browser as signed in: `/account` answers 200 (else 303 to `/`). */
+export async function rpSignedIn(stack: Stack, browser: Browser): Promise<boolean> {
+  const response = await browser.get(`${stack.rpUrl}/account`);
+  await response.arrayBuffer();
+  if (response.status === 200) return true;
+  expect(response.status).toBe(303);
+  expect(response.headers.get('location')).toBe('/');
+  return false;
+}
+
+/** Polls `check` every 50 ms until it returns a value other than undefined, for at most `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits (at most `timeoutMs`) until the RP no longer knows this browser's session. */
+export async function waitUntilRpSignedOut(stack: Stack, browser: Browser, timeoutMs = 2000): Promise<void> {
+  await waitFor('the RP session to end', async () => ((await rpSignedIn(stack, browser)) ? undefined : true), timeoutMs);
+}
+
+export interface Delivery {
+  id: string;
+  kind: string;
+  client_id: string;
+  command: string;
+  sub: string | null;
+  sid: string | null;
+  status: string;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+}
+
+export async function admin(stack: Stack, method: 'GET' | 'POST', pathname: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${stack.opUrl}${pathname}`, { method, headers: { authorization: `Bearer ${stack.adminToken}`, accept: 'application/json' } });
+  return { status: response.status, body: await response.json() };
+}
+
+/** The back-channel logout deliveries to the demo RP, newest first. */
+export async function logoutDeliveries(stack: Stack): Promise<Delivery[]> {
+  const { status, body } = await admin(stack, 'GET', `/admin/commands?client_id=${CLIENT_ID}&limit=200`);
+  expect(status).toBe(200);
+  return (body as { deliveries: Delivery[] }).deliveries.filter((delivery) => delivery.kind === 'backchannel_logout');
+}
+
+/**
+ * The OP's active RS256 signing key, read from its database (`signing_keys`, the stored JWK
+ * pair, as `src/services/keys.ts` loads it): a test signs logout tokens exactly as the OP
+ * would, so a token it breaks differs from a valid one in that one defect only.
+ */
+export async function opSigningKeys(stack: Stack): Promise<KeySet> {
+  const rows = await query<{ kid: string; alg: string; status: string; private_jwk: unknown; public_jwk: unknown }>(
+    stack.opDatabaseUrl,
+    "SELECT kid, alg, status, private_jwk, public_jwk FROM signing_keys WHERE status = 'active' AND alg = 'RS256'",
+  );
+  expect(rows).toHaveLength(1);
+  const row = rows[0]!;
+  return KeySet.load([
+    {
+      kid: row.kid,
+      alg: 'RS256',
+      status: 'active',
+      privateJwk: row.private_jwk as StoredSigningKey['privateJwk'],
+      publicJwk: row.public_jwk as StoredSigningKey['publicJwk'],
+    },
+  ]);
+}
+
+/** The claims of a valid logout token for the demo RP (the OP's own shape), with a fresh jti. */
+export function logoutClaims(stack: Stack, subject: { sub?: string; sid?: string }): Record<string, unknown> {
+  const now = Math.floor(Date.now() / 1000);
+  return { iss: stack.opUrl, aud: CLIENT_ID, iat: now, exp: now + 120, jti: randomUUID(), events: { [BACKCHANNEL_EVENT]: {} }, ...subject };
+}
+
+/** POSTs `logout_token` to the RP's back-channel endpoint as the OP does. */
+export async function postLogoutToken(stack: Stack, token: string): Promise<{ status: number; cacheControl: string | null; body: string }> {
+  const response = await fetch(`${stack.rpUrl}/backchannel-logout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ logout_token: token }).toString(),
+  });
+  return { status: response.status, cacheControl: response.headers.get('cache-control'), body: await response.text() };
+}
+
+/**
+ * The demo RP as `startStack` runs it (same port, database, issuer, client and secret), for a
+ * test that stopped `stack.rp` and starts it again. `stack.stop()` does not know this process:
+ * stop it yourself.
+ */
+export async function startDemoRpAgain(stack: Stack, log: (line: string) => void = () => {}): Promise<Service> {
+  const rpUrl = new URL(stack.rpUrl);
+  const rp = startNode(
+    'rp',
+    path.join(REPO_ROOT, 'apps', 'rp', 'dist', 'server.js'),
+    {
+      env: {
+        RP_PORT: rpUrl.port,
+        RP_BASE_URL: stack.rpUrl,
+        RP_DATABASE_URL: stack.rpDatabaseUrl,
+        RP_OIDC_ISSUER: stack.opUrl,
+        RP_CLIENT_ID: CLIENT_ID,
+        RP_CLIENT_SECRET,
+        RP_LOG_LEVEL: 'warn',
+      },
+    },
+    (_source, line) => log(line),
+  );
+  try {
+    await waitUntilReady(`http://127.0.0.1:${rpUrl.port}/readyz`, rp);
+  } catch (err) {
+    await rp.stop();
+    throw err;
+  }
+  return rp;
+}
+
+/** Whether the RP port refuses connections (the process is really gone). */
+export async function rpIsDown(stack: Stack): Promise<boolean> {
+  try {
+    await fetch(`${stack.rpUrl}/readyz`);
+    return false;
+  } catch {
+    return true;
+  }
+}

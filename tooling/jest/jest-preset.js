@@ -16,4 +16,8 @@ module.exports = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   injectGlobals: true,
+  // CI runs every workspace's tests at once on a 2-core machine: an RSA key generation or a
+  // socket filling up can take seconds there. Tests never assert durations (speed lives in
+  // bench/); this limit only has to catch a hang.
+  testTimeout: 30_000,
 };

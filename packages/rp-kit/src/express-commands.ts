@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import { readFormField, sendNoStore } from './form-field.js';
 import { applyAccountCommand, runTenantCommand } from './commands/apply.js';
 import { CommandError, invalidRequest } from './commands/errors.js';
 import { ACCOUNT_COMMANDS, TENANT_COMMANDS, isStreamingCommand } from './commands/names.js';
@@ -37,35 +38,13 @@ export interface CommandEndpointOptions<Req extends IncomingMessage = IncomingMe
 
 const ALL_COMMANDS: readonly string[] = [...TENANT_COMMANDS, ...ACCOUNT_COMMANDS, ...ACCOUNT_COMMANDS.map((name) => `${name}_async`)];
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(body));
-}
-
-async function readCommandToken(req: IncomingMessage & { body?: unknown }, maxBytes: number): Promise<unknown> {
-  const { body } = req;
-  if (typeof body === 'object' && body !== null && !Buffer.isBuffer(body)) return (body as Record<string, unknown>)['command_token'];
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') throw invalidRequest('the request must be application/x-www-form-urlencoded');
-  let raw: string;
-  if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    raw = body.toString();
-  } else {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBytes) throw invalidRequest('the request body is too large');
-      chunks.push(chunk);
-    }
-    raw = Buffer.concat(chunks).toString('utf8');
-  }
-  const values = new URLSearchParams(raw).getAll('command_token');
-  if (values.length > 1) throw invalidRequest('command_token must appear once');
-  return values[0];
-}
+/** The form's `command_token` (x-www-form-urlencoded only). */
+const readCommandToken = (req: IncomingMessage & { body?: unknown }, maxBytes: number) =>
+  readFormField(req, 'command_token', maxBytes, (kind) =>
+    invalidRequest(
+      kind === 'not_form' ? 'the request must be application/x-www-form-urlencoded' : kind === 'too_large' ? 'the request body is too large' : 'command_token must appear once',
+    ),
+  );
 
 async function stream(command: Extract<VerifiedCommand, { kind: 'tenant' }>, store: AccountStore, req: IncomingMessage, res: ServerResponse): Promise<void> {
   res.statusCode = 200;
@@ -126,14 +105,14 @@ export function commandEndpoint<Req extends IncomingMessage = IncomingMessage>(
 
     if (command.kind === 'account') {
       const result = await applyAccountCommand(command, store);
-      sendJson(res, result.status, result.body);
+      sendNoStore(res, result.status, result.body);
       if (command.async) await options.onAsyncResult?.(command, result.body, req);
       return;
     }
     if (command.command === 'metadata') {
       await store.saveMetadata?.(ctx, command.metadata ?? {}, command.callbackToken);
       const extra = (await options.metadataResponse?.(ctx, req)) ?? {};
-      sendJson(res, 200, { ...extra, context: ctx, commands_supported: supported, command_endpoint: endpoint, client_id: command.clientId });
+      sendNoStore(res, 200, { ...extra, context: ctx, commands_supported: supported, command_endpoint: endpoint, client_id: command.clientId });
       return;
     }
     if (!isStreamingCommand(command.command)) throw new CommandError(400, 'unsupported_command');
@@ -143,7 +122,7 @@ export function commandEndpoint<Req extends IncomingMessage = IncomingMessage>(
   return function commandEndpointStep(req, res, next) {
     run(req, res).catch((err: unknown) => {
       if (err instanceof CommandError && !res.headersSent) {
-        sendJson(res, err.status, err.body);
+        sendNoStore(res, err.status, err.body);
         return;
       }
       next(err);

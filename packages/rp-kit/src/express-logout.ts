@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import { readFormField, sendNoStore } from './form-field.js';
 import { LogoutTokenError } from './logout/errors.js';
 import { checkLogoutToken, rememberLogoutJti } from './logout/verify.js';
 import type { LogoutReplayStore, VerifiedLogoutToken, VerifyLogoutTokenOptions } from './logout/verify.js';
@@ -31,40 +32,13 @@ export interface BackchannelLogoutEndpointOptions<Req extends IncomingMessage = 
   maxBodyBytes?: number;
 }
 
-function send(res: ServerResponse, status: number, body?: unknown): void {
-  res.statusCode = status;
-  res.setHeader('Cache-Control', 'no-store');
-  if (body === undefined) {
-    res.end();
-    return;
-  }
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(body));
-}
-
-/** The form's `logout_token`: from a body parser's object, or read from the stream (x-www-form-urlencoded only). */
-async function readLogoutToken(req: IncomingMessage & { body?: unknown }, maxBytes: number): Promise<unknown> {
-  const { body } = req;
-  if (typeof body === 'object' && body !== null && !Buffer.isBuffer(body)) return (body as Record<string, unknown>)['logout_token'];
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') throw new LogoutTokenError('missing_token', 'the request must be application/x-www-form-urlencoded');
-  let raw: string;
-  if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    raw = body.toString();
-  } else {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBytes) throw new LogoutTokenError('malformed', 'the request body is too large');
-      chunks.push(chunk);
-    }
-    raw = Buffer.concat(chunks).toString('utf8');
-  }
-  const values = new URLSearchParams(raw).getAll('logout_token');
-  if (values.length > 1) throw new LogoutTokenError('malformed', 'logout_token must appear once');
-  return values[0];
-}
+/** The form's `logout_token` (x-www-form-urlencoded only). */
+const readLogoutToken = (req: IncomingMessage & { body?: unknown }, maxBytes: number) =>
+  readFormField(req, 'logout_token', maxBytes, (kind) =>
+    kind === 'not_form'
+      ? new LogoutTokenError('missing_token', 'the request must be application/x-www-form-urlencoded')
+      : new LogoutTokenError('malformed', kind === 'too_large' ? 'the request body is too large' : 'logout_token must appear once'),
+  );
 
 /**
  * The Back-Channel Logout endpoint (OIDC Back-Channel Logout 1.0 §2.5–2.8) as a Node/Express
@@ -104,13 +78,13 @@ export function backchannelLogoutEndpoint<Req extends IncomingMessage = Incoming
     };
     if (transaction === undefined) await remembered(undefined as Tx);
     else await transaction(remembered);
-    send(res, 200);
+    sendNoStore(res, 200);
   }
   return function backchannelLogoutStep(req, res, next) {
     run(req, res).catch((err: unknown) => {
       if (err instanceof LogoutTokenError && !res.headersSent) {
         onRejected?.(err, req);
-        send(res, err.status, err.body);
+        sendNoStore(res, err.status, err.body);
         return;
       }
       next(err);

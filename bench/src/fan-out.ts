@@ -17,6 +17,9 @@ const N = config.users;
 const ENQUEUE_CONCURRENCY = config.enqueueConcurrency;
 const OP_CONCURRENCY = config.opConcurrency === undefined ? undefined : String(config.opConcurrency);
 const TENANT = 'acme';
+/** FANOUT_CPU_PROF=<folder>: the OP and the RP run with `--cpu-prof` there (profiles for profile-summary). */
+const CPU_PROF = config.cpuProfileDir;
+
 const CLIENT = 'demo-rp';
 
 const started = Date.now();
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
     uniqueDatabaseNames: true,
     rpClientSecret: randomBytes(24).toString('base64url'),
     logLevel: 'warn',
+    ...(CPU_PROF !== undefined && { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', path.resolve(CPU_PROF)] }),
     opEnv: { OP_COMMANDS_POLL_MS: '200', ...(OP_CONCURRENCY !== undefined && { OP_COMMANDS_CONCURRENCY: OP_CONCURRENCY }) },
     log: (source, line) => console.log(`          ${source}: ${line}`),
   });

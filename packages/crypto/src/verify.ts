@@ -173,6 +173,12 @@ function algorithmsForJwk(jwk: Record<string, unknown>): string[] {
 }
 
 /**
+ * Imported key sets by JWKS object. Only deeply frozen sets (the set, its `keys` and every key) are kept (a caller that mutates its JWKS
+ * in place would otherwise verify against stale keys); `cachedJwks` in rp-kit freezes what it holds.
+ */
+const preparedSets = new WeakMap<JsonWebKeySet, { localSet: ReturnType<typeof createLocalJWKSet>; defaults: string[] }>();
+
+/**
  * Verifies a compact JWS/JWT against a plain JWKS object (e.g. an OP's `jwks_uri` document, or
  * a client's registered `jwks`). The key is chosen by `kid` (and `alg`/`kty`/`use`); a token
  * without `kid` is accepted only when exactly one key fits. With no `options.algorithms`, the
@@ -199,13 +205,20 @@ export async function verifyJwtWithJwks(
   if (!isRecord(jwks) || !Array.isArray(jwks.keys) || !jwks.keys.every(isRecord)) {
     throw new CryptoError('ERR_KEY_INVALID', 'JWKS must be an object with a "keys" array of objects');
   }
-  let localSet: ReturnType<typeof createLocalJWKSet>;
-  try {
-    localSet = createLocalJWKSet(jwks as unknown as JSONWebKeySet);
-  } catch (err) {
-    throw toCryptoError(err, 'ERR_KEY_INVALID');
+  let prepared = preparedSets.get(jwks);
+  if (prepared === undefined) {
+    let localSet: ReturnType<typeof createLocalJWKSet>;
+    try {
+      localSet = createLocalJWKSet(jwks as unknown as JSONWebKeySet);
+    } catch (err) {
+      throw toCryptoError(err, 'ERR_KEY_INVALID');
+    }
+    const defaults = [...new Set(jwks.keys.flatMap((jwk) => algorithmsForJwk(jwk as Record<string, unknown>)))];
+    prepared = { localSet, defaults };
+    // The imported keys are reused only for this very object: a refetched JWKS is a new object.
+    if (Object.isFrozen(jwks) && Object.isFrozen(jwks.keys) && jwks.keys.every((jwk) => Object.isFrozen(jwk))) preparedSets.set(jwks, prepared);
   }
-  const defaults = [...new Set(jwks.keys.flatMap((jwk) => algorithmsForJwk(jwk as Record<string, unknown>)))];
+  const { localSet, defaults } = prepared;
   const resolveKey: KeyResolver = async (header) => {
     try {
       return await localSet(header);

@@ -121,16 +121,25 @@ const RECORD_ATTEMPTS: SqlStatement = {
 /**
  * See `claimDue` of the repository: one statement locks the due rows (skipping those another
  * transaction holds), marks them `delivering`, counts the attempt, sets the lease, and returns
- * them in due order. Times are UTC text (`timestamp(3)` columns).
+ * them in due order. Pending rows and expired leases are read apart, each an ordered scan of the
+ * `(status, next_attempt_at)` index: `status IN (…)` made Postgres sort every due row for each
+ * claim (4 ms per claim with 10,000 pending). Times are UTC text (`timestamp(3)` columns).
  */
 const CLAIM_DUE: SqlStatement = {
   name: 'op_command_deliveries_claim_due',
-  text: `WITH "due" AS (
-           SELECT "id", "next_attempt_at" AS "due_at" FROM "command_deliveries"
-            WHERE "status" IN ('pending', 'delivering') AND "next_attempt_at" <= $1::timestamp(3)
-            ORDER BY "next_attempt_at"
-            LIMIT $3
+  text: `WITH "p" AS (
+           SELECT "id", "next_attempt_at" FROM "command_deliveries"
+            WHERE "status" = 'pending' AND "next_attempt_at" <= $1::timestamp(3)
+            ORDER BY "next_attempt_at" LIMIT $3
             FOR UPDATE SKIP LOCKED
+         ), "l" AS (
+           SELECT "id", "next_attempt_at" FROM "command_deliveries"
+            WHERE "status" = 'delivering' AND "next_attempt_at" <= $1::timestamp(3)
+            ORDER BY "next_attempt_at" LIMIT $3
+            FOR UPDATE SKIP LOCKED
+         ), "due" AS (
+           SELECT "id", "next_attempt_at" AS "due_at" FROM (SELECT * FROM "p" UNION ALL SELECT * FROM "l") AS "both"
+            ORDER BY "next_attempt_at" LIMIT $3
          ), "claimed" AS (
            UPDATE "command_deliveries" AS d
               SET "status" = 'delivering', "attempts" = d."attempts" + 1, "next_attempt_at" = $2::timestamp(3), "updated_at" = $1::timestamp(3)

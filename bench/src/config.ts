@@ -76,6 +76,8 @@ export interface FanOutConfig {
   readonly opConcurrency?: number;
   /** Accounts in the `audit_tenant` stream of bench:fan-out-audit (FANOUT_AUDIT_ACCOUNTS, 500 000). */
   readonly auditAccounts: number;
+  /** FANOUT_CPU_PROF: run the OP and the RP with `--cpu-prof`, profiles written in this folder. */
+  readonly cpuProfileDir?: string;
 }
 
 export function loadFanOutConfig(): FanOutConfig {
@@ -84,6 +86,7 @@ export function loadFanOutConfig(): FanOutConfig {
     users: int('FANOUT_N', 10_000),
     enqueueConcurrency: int('FANOUT_ENQUEUE_CONCURRENCY', 16),
     auditAccounts: int('FANOUT_AUDIT_ACCOUNTS', 500_000),
+    ...(env.FANOUT_CPU_PROF ? { cpuProfileDir: env.FANOUT_CPU_PROF } : {}),
     ...(opConcurrency !== undefined && { opConcurrency }),
   });
 }

@@ -267,3 +267,40 @@ describe('verifyJwtWithJwks specifics', () => {
     });
   });
 });
+
+describe('verifyJwtWithJwks with a frozen (cached) JWKS: the synchronous signature check', () => {
+  /** Signs header.payload with node:crypto for each algorithm family. */
+  function signWith(alg: 'RS256' | 'PS256' | 'ES256', key: StoredSigningKey, kid: string, payload: object): string {
+    const input = `${b64u(JSON.stringify({ alg, kid, typ: 'JWT' }))}.${b64u(JSON.stringify(payload))}`;
+    const privateKey = createPrivateKey({ key: { ...key.privateJwk }, format: 'jwk' });
+    const signature =
+      alg === 'PS256'
+        ? nodeSign('sha256', Buffer.from(input), { key: privateKey, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: 32 })
+        : alg === 'ES256'
+          ? nodeSign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' })
+          : nodeSign('sha256', Buffer.from(input), privateKey);
+    return `${input}.${b64u(signature)}`;
+  }
+  const frozen = (set: { keys: PublicJwk[] }): JsonWebKeySet => Object.freeze({ keys: Object.freeze(set.keys.map((jwk) => Object.freeze({ ...jwk }))) }) as JsonWebKeySet;
+
+  it.each([
+    ['RS256', () => rsa],
+    ['PS256', () => rsa],
+    ['ES256', () => ec],
+  ] as const)('%s: accepts a valid token twice (the second time from the cache) and refuses a changed payload or signature', async (alg, keyOf) => {
+    const key = keyOf();
+    const publicJwk = jwks.keys.find((jwk) => jwk.kid === key.kid)!;
+    const set = frozen({ keys: [{ ...publicJwk, alg }] });
+    const token = signWith(alg, key, key.kid, claims);
+    for (let i = 0; i < 2; i++) {
+      const { payload, header } = await verifyJwtWithJwks(token, set, base);
+      expect(payload['sub']).toBe('user-1');
+      expect(header.alg).toBe(alg);
+    }
+    const [h, , s] = token.split('.');
+    const forged = `${h}.${b64u(JSON.stringify({ ...claims, sub: 'user-2' }))}.${s}`;
+    await expect(verifyJwtWithJwks(forged, set, base)).rejects.toMatchObject({ name: 'CryptoError' });
+    const flipped = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BA' : 'AA'}`;
+    await expect(verifyJwtWithJwks(flipped, set, base)).rejects.toMatchObject({ name: 'CryptoError' });
+  });
+});

@@ -1,6 +1,8 @@
 import type { CryptoKey, JSONWebKeySet } from 'jose';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
 
+import { constants, KeyObject, verify as nodeVerify } from 'node:crypto';
+
 import { isForbiddenAlg } from './algorithms.js';
 import { validateClaims } from './claims.js';
 import { CryptoError, toCryptoError } from './errors.js';
@@ -116,6 +118,60 @@ function parsePayload(bytes: Uint8Array): Record<string, unknown> {
   return payload;
 }
 
+/** How `node:crypto` checks each JWS algorithm, and what the imported WebCrypto key must be for it. */
+const NODE_VERIFY: Readonly<Record<string, { hash: string; name: string; curve?: string; kind: 'pkcs1' | 'pss' | 'ec' }>> = {
+  RS256: { hash: 'sha256', name: 'RSASSA-PKCS1-v1_5', kind: 'pkcs1' },
+  RS384: { hash: 'sha384', name: 'RSASSA-PKCS1-v1_5', kind: 'pkcs1' },
+  RS512: { hash: 'sha512', name: 'RSASSA-PKCS1-v1_5', kind: 'pkcs1' },
+  PS256: { hash: 'sha256', name: 'RSA-PSS', kind: 'pss' },
+  PS384: { hash: 'sha384', name: 'RSA-PSS', kind: 'pss' },
+  PS512: { hash: 'sha512', name: 'RSA-PSS', kind: 'pss' },
+  ES256: { hash: 'sha256', name: 'ECDSA', curve: 'P-256', kind: 'ec' },
+  ES384: { hash: 'sha384', name: 'ECDSA', curve: 'P-384', kind: 'ec' },
+  ES512: { hash: 'sha512', name: 'ECDSA', curve: 'P-521', kind: 'ec' },
+};
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const keyObjects = new WeakMap<object, KeyObject>();
+
+/**
+ * The signature check of `compactVerify`, done with one synchronous `node:crypto` call on the
+ * same imported key (WebCrypto's `verify` costs several times the CPU of the RSA operation
+ * itself). Returns the payload bytes of a valid signature; `undefined` whenever anything is
+ * unusual (another algorithm or key kind, a key not made for `alg`, malformed parts, a wrong
+ * signature): jose then checks the token and produces the error.
+ */
+function verifySynchronously(token: string, key: unknown, alg: string): Uint8Array | undefined {
+  const spec = NODE_VERIFY[alg];
+  const WebCryptoKey = (globalThis as { CryptoKey?: abstract new () => object }).CryptoKey;
+  if (spec === undefined || WebCryptoKey === undefined || !(key instanceof WebCryptoKey)) return undefined;
+  const cryptoKey = key as CryptoKey;
+  const algorithm = cryptoKey.algorithm as { name?: string; hash?: { name?: string }; namedCurve?: string };
+  if (cryptoKey.type !== 'public' || !cryptoKey.usages.includes('verify') || algorithm.name !== spec.name) return undefined;
+  if (spec.kind === 'ec' ? algorithm.namedCurve !== spec.curve : algorithm.hash?.name !== `SHA-${spec.hash.slice(3)}`) return undefined;
+  const parts = token.split('.');
+  if (parts.length !== 3 || !BASE64URL.test(parts[1]!) || !BASE64URL.test(parts[2]!)) return undefined;
+  let keyObject = keyObjects.get(key);
+  if (keyObject === undefined) {
+    keyObject = KeyObject.from(cryptoKey as Parameters<typeof KeyObject.from>[0]);
+    keyObjects.set(key, keyObject);
+  }
+  const signature = Buffer.from(parts[2]!, 'base64url');
+  const data = Buffer.from(`${parts[0]!}.${parts[1]!}`);
+  const options =
+    spec.kind === 'pss'
+      ? { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
+      : spec.kind === 'ec'
+        ? { key: keyObject, dsaEncoding: 'ieee-p1363' as const }
+        : keyObject;
+  let valid: boolean;
+  try {
+    valid = nodeVerify(spec.hash, data, options, signature);
+  } catch {
+    return undefined;
+  }
+  return valid ? Buffer.from(parts[1]!, 'base64url') : undefined;
+}
+
 /**
  * The single verification path: header → alg allow-list → key → signature → claims. `KeySet`
  * and {@link verifyJwtWithJwks} differ only in how they resolve the key. Internal.
@@ -138,11 +194,13 @@ export async function verifyCompactJwt(
   if (header['crit'] !== undefined) throw malformed('unsupported "crit" header');
 
   const key = await resolveKey(kid === undefined ? { alg } : { alg, kid });
-  let payloadBytes: Uint8Array;
-  try {
-    ({ payload: payloadBytes } = await compactVerify(token, key, { algorithms: allowed }));
-  } catch (err) {
-    throw toCryptoError(err, 'ERR_KEY_INVALID');
+  let payloadBytes: Uint8Array | undefined = verifySynchronously(token, key, alg);
+  if (payloadBytes === undefined) {
+    try {
+      ({ payload: payloadBytes } = await compactVerify(token, key, { algorithms: allowed }));
+    } catch (err) {
+      throw toCryptoError(err, 'ERR_KEY_INVALID');
+    }
   }
   const payload = parsePayload(payloadBytes);
   validateClaims(payload, header, options);
@@ -173,6 +231,12 @@ function algorithmsForJwk(jwk: Record<string, unknown>): string[] {
 }
 
 /**
+ * Imported key sets by JWKS object. Only deeply frozen sets (the set, its `keys` and every key) are kept (a caller that mutates its JWKS
+ * in place would otherwise verify against stale keys); `cachedJwks` in rp-kit freezes what it holds.
+ */
+const preparedSets = new WeakMap<JsonWebKeySet, { localSet: ReturnType<typeof createLocalJWKSet>; defaults: string[] }>();
+
+/**
  * Verifies a compact JWS/JWT against a plain JWKS object (e.g. an OP's `jwks_uri` document, or
  * a client's registered `jwks`). The key is chosen by `kid` (and `alg`/`kty`/`use`); a token
  * without `kid` is accepted only when exactly one key fits. With no `options.algorithms`, the
@@ -199,13 +263,20 @@ export async function verifyJwtWithJwks(
   if (!isRecord(jwks) || !Array.isArray(jwks.keys) || !jwks.keys.every(isRecord)) {
     throw new CryptoError('ERR_KEY_INVALID', 'JWKS must be an object with a "keys" array of objects');
   }
-  let localSet: ReturnType<typeof createLocalJWKSet>;
-  try {
-    localSet = createLocalJWKSet(jwks as unknown as JSONWebKeySet);
-  } catch (err) {
-    throw toCryptoError(err, 'ERR_KEY_INVALID');
+  let prepared = preparedSets.get(jwks);
+  if (prepared === undefined) {
+    let localSet: ReturnType<typeof createLocalJWKSet>;
+    try {
+      localSet = createLocalJWKSet(jwks as unknown as JSONWebKeySet);
+    } catch (err) {
+      throw toCryptoError(err, 'ERR_KEY_INVALID');
+    }
+    const defaults = [...new Set(jwks.keys.flatMap((jwk) => algorithmsForJwk(jwk as Record<string, unknown>)))];
+    prepared = { localSet, defaults };
+    // The imported keys are reused only for this very object: a refetched JWKS is a new object.
+    if (Object.isFrozen(jwks) && Object.isFrozen(jwks.keys) && jwks.keys.every((jwk) => Object.isFrozen(jwk))) preparedSets.set(jwks, prepared);
   }
-  const defaults = [...new Set(jwks.keys.flatMap((jwk) => algorithmsForJwk(jwk as Record<string, unknown>)))];
+  const { localSet, defaults } = prepared;
   const resolveKey: KeyResolver = async (header) => {
     try {
       return await localSet(header);

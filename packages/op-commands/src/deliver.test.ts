@@ -1,3 +1,6 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { deliverCommand, interpretCommandResponse } from './deliver.js';
 
 describe('interpretCommandResponse', () => {
@@ -57,5 +60,54 @@ describe('deliverCommand', () => {
     await expect(deliverCommand({ commandEndpoint: 'https://rp.test/c', token: 't', command: 'suspend', fetch: failing })).resolves.toMatchObject({
       kind: 'retry',
     });
+  });
+});
+
+describe('deliverCommand without a fetch (node:http, keep-alive)', () => {
+  let server: http.Server;
+  let url: string;
+  const seen: { body: string; type: string | undefined; connection: number }[] = [];
+  let answer: { status: number; body: string; delayMs?: number } = { status: 200, body: '{"sub":"u1"}' };
+
+  beforeAll(async () => {
+    let connections = 0;
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push({ body: Buffer.concat(chunks).toString(), type: req.headers['content-type'], connection: (req.socket as unknown as { n: number }).n });
+        setTimeout(() => {
+          res.writeHead(answer.status, { 'content-type': 'application/json' });
+          res.end(answer.body);
+        }, answer.delayMs ?? 0);
+      });
+    });
+    server.on('connection', (socket) => {
+      (socket as unknown as { n: number }).n = ++connections;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/commands/acme`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('posts the form, interprets the answer, and reuses the connection', async () => {
+    answer = { status: 200, body: '{"sub":"u1"}' };
+    await expect(deliverCommand({ commandEndpoint: url, token: 'a.b.c', command: 'activate' })).resolves.toEqual({ kind: 'succeeded', status: 200, body: { sub: 'u1' } });
+    answer = { status: 409, body: '{"error":"incompatible_state","account_state":"suspended"}' };
+    await expect(deliverCommand({ commandEndpoint: url, token: 'd.e.f', command: 'suspend' })).resolves.toEqual({ kind: 'converged', status: 409, accountState: 'suspended' });
+    expect(seen.slice(-2).map((s) => s.body)).toEqual(['command_token=a.b.c', 'command_token=d.e.f']);
+    expect(seen.at(-1)?.type).toBe('application/x-www-form-urlencoded');
+    expect(seen.at(-1)?.connection).toBe(seen.at(-2)?.connection);
+  });
+
+  it('turns a 503, a timeout and a refused connection into retries', async () => {
+    answer = { status: 503, body: '' };
+    await expect(deliverCommand({ commandEndpoint: url, token: 't', command: 'suspend' })).resolves.toMatchObject({ kind: 'retry', status: 503 });
+    answer = { status: 200, body: '{}', delayMs: 300 };
+    await expect(deliverCommand({ commandEndpoint: url, token: 't', command: 'suspend', timeoutMs: 50 })).resolves.toMatchObject({ kind: 'retry' });
+    await expect(deliverCommand({ commandEndpoint: 'http://127.0.0.1:1/commands/acme', token: 't', command: 'suspend' })).resolves.toMatchObject({ kind: 'retry' });
   });
 });

@@ -1,3 +1,4 @@
+import { postForm } from './post-form.js';
 import { baseCommand, isAccountCommand, targetState, type CommandName } from './commands.js';
 
 /** What the OP should make of an RP's answer to a command (§3, §5, our §2 [rec] on 409). */
@@ -38,6 +39,7 @@ export interface DeliverOptions {
   commandEndpoint: string;
   token: string;
   command: CommandName;
+  /** Sends the request with this `fetch`; without it, `node:http(s)` on a keep-alive agent (less CPU per command). */
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
@@ -51,13 +53,24 @@ export interface DeliverOptions {
  * if (outcome.kind === 'retry') scheduleRetry();
  */
 export async function deliverCommand(options: DeliverOptions): Promise<CommandOutcome> {
-  const doFetch = options.fetch ?? fetch;
+  const form = new URLSearchParams({ command_token: options.token }).toString();
+  if (options.fetch === undefined) {
+    // No fetch given: node:http on a keep-alive agent (same request and interpretation, less CPU).
+    let answer: { status: number; text: string };
+    try {
+      answer = await postForm(options.commandEndpoint, form, options.timeoutMs ?? 10_000);
+    } catch (err) {
+      return { kind: 'retry', reason: `delivery failed: ${(err as Error).message}` };
+    }
+    return interpretCommandResponse(options.command, answer.status, parseJson(answer.text));
+  }
+  const doFetch = options.fetch;
   let response: Response;
   try {
     response = await doFetch(options.commandEndpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ command_token: options.token }).toString(),
+      body: form,
       redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
@@ -65,11 +78,13 @@ export async function deliverCommand(options: DeliverOptions): Promise<CommandOu
     return { kind: 'retry', reason: `delivery failed: ${(err as Error).message}` };
   }
   const text = await response.text().catch(() => '');
-  let body: unknown;
+  return interpretCommandResponse(options.command, response.status, parseJson(text));
+}
+
+function parseJson(text: string): unknown {
   try {
-    body = text ? JSON.parse(text) : undefined;
+    return text ? JSON.parse(text) : undefined;
   } catch {
-    body = undefined;
+    return undefined;
   }
-  return interpretCommandResponse(options.command, response.status, body);
 }

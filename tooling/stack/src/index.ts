@@ -35,6 +35,8 @@ export interface StackOptions {
   opEnv?: Record<string, string>;
   /** Extra environment for the RP process. */
   rpEnv?: Record<string, string>;
+  /** Arguments for node itself in the OP and RP processes (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
   log: LogLine;
 }
 
@@ -111,6 +113,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         OP_ADMIN_TOKEN: adminToken,
         ...options.opEnv,
         },
+        ...(options.nodeArgs !== undefined && { nodeArgs: options.nodeArgs }),
       },
       options.log,
     );
@@ -125,7 +128,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       RP_LOG_LEVEL: logLevel,
       ...options.rpEnv,
     };
-    const startRpProcess = () => startNode('rp', app('rp', 'server.js'), { env: rpEnv }, options.log);
+    const startRpProcess = () => startNode('rp', app('rp', 'server.js'), { env: rpEnv, ...(options.nodeArgs !== undefined && { nodeArgs: options.nodeArgs }) }, options.log);
     let rp = startRpProcess();
     started.push(rp);
     const rpReadyUrl = `http://127.0.0.1:${options.rpPort}/readyz`;

@@ -118,6 +118,52 @@ const RECORD_ATTEMPTS: SqlStatement = {
          RETURNING d."id", d."status", d."callback_response" IS NOT NULL AS "has_callback"`,
 };
 
+/**
+ * See `claimDue` of the repository: one statement locks the due rows (skipping those another
+ * transaction holds), marks them `delivering`, counts the attempt, sets the lease, and returns
+ * them in due order. Pending rows and expired leases are read apart, each an ordered scan of the
+ * `(status, next_attempt_at)` index: `status IN (…)` made Postgres sort every due row for each
+ * claim (4 ms per claim with 10,000 pending). Times are UTC text (`timestamp(3)` columns).
+ */
+const CLAIM_DUE: SqlStatement = {
+  name: 'op_command_deliveries_claim_due',
+  text: `WITH "p" AS (
+           SELECT "id", "next_attempt_at" FROM "command_deliveries"
+            WHERE "status" = 'pending' AND "next_attempt_at" <= $1::timestamp(3)
+            ORDER BY "next_attempt_at" LIMIT $3
+            FOR UPDATE SKIP LOCKED
+         ), "l" AS (
+           SELECT "id", "next_attempt_at" FROM "command_deliveries"
+            WHERE "status" = 'delivering' AND "next_attempt_at" <= $1::timestamp(3)
+            ORDER BY "next_attempt_at" LIMIT $3
+            FOR UPDATE SKIP LOCKED
+         ), "due" AS (
+           SELECT "id", "next_attempt_at" AS "due_at" FROM (SELECT * FROM "p" UNION ALL SELECT * FROM "l") AS "both"
+            ORDER BY "next_attempt_at" LIMIT $3
+         ), "claimed" AS (
+           UPDATE "command_deliveries" AS d
+              SET "status" = 'delivering', "attempts" = d."attempts" + 1, "next_attempt_at" = $2::timestamp(3), "updated_at" = $1::timestamp(3)
+             FROM "due" WHERE d."id" = "due"."id"
+           RETURNING d.*, "due"."due_at"
+         )
+         SELECT "id", "client_id" AS "clientId", "command", "tenant", "sub", "claims", "status", "attempts",
+                "next_attempt_at" AS "nextAttemptAt", "last_status" AS "lastStatus", "last_error" AS "lastError",
+                "last_response" AS "lastResponse", "created_at" AS "createdAt", "updated_at" AS "updatedAt",
+                "completed_at" AS "completedAt", "kind", "sid", "authentication_provider" AS "authenticationProvider",
+                "callback_response" AS "callbackResponse", "callback_received_at" AS "callbackReceivedAt"
+           FROM "claimed" ORDER BY "due_at", "id"`,
+};
+
+/** See `clientIdsSignedInBy` of the repository (a named statement: it runs once per lifecycle event). */
+const CLIENT_IDS_SIGNED_IN_BY: SqlStatement = {
+  name: 'op_command_deliveries_client_ids_signed_in_by',
+  text: `SELECT "client_id" FROM "consents" WHERE "user_id" = $1
+         UNION SELECT "client_id" FROM "authorization_codes" WHERE "user_id" = $1
+         UNION SELECT "client_id" FROM "access_tokens" WHERE "user_id" = $1
+         UNION SELECT "client_id" FROM "refresh_tokens" WHERE "user_id" = $1
+         ORDER BY "client_id"`,
+};
+
 /** See `recordAttempts` of the repository. */
 async function recordAttempts(db: Db, entries: readonly { id: string; attempt: number; result: AttemptResult }[]): Promise<Set<string>> {
   if (entries.length === 0) return new Set();
@@ -188,12 +234,7 @@ export function commandDeliveryRepository(db: Db) {
      * consents alone would miss them; none of these tables is pruned).
      */
     async clientIdsSignedInBy(userId: string): Promise<string[]> {
-      const rows = await db.$queryRaw<{ client_id: string }[]>`
-        SELECT "client_id" FROM "consents" WHERE "user_id" = ${userId}
-        UNION SELECT "client_id" FROM "authorization_codes" WHERE "user_id" = ${userId}
-        UNION SELECT "client_id" FROM "access_tokens" WHERE "user_id" = ${userId}
-        UNION SELECT "client_id" FROM "refresh_tokens" WHERE "user_id" = ${userId}
-        ORDER BY "client_id"`;
+      const { rows } = await sqlQuery<{ client_id: string }>(db, CLIENT_IDS_SIGNED_IN_BY, [userId]);
       return rows.map((row) => row.client_id);
     },
 
@@ -218,23 +259,8 @@ export function commandDeliveryRepository(db: Db) {
      * transaction holds are skipped, never waited for.
      */
     async claimDue(options: { now: Date; leaseUntil: Date; limit: number }): Promise<CommandDeliveryRecord[]> {
-      return db.$transaction(async (tx) => {
-        const due = await tx.$queryRaw<{ id: string }[]>`
-          SELECT "id" FROM "command_deliveries"
-          WHERE "status" IN ('pending', 'delivering')
-            AND "next_attempt_at" <= (${options.now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
-          ORDER BY "next_attempt_at"
-          LIMIT ${options.limit}
-          FOR UPDATE SKIP LOCKED`;
-        if (due.length === 0) return [];
-        const ids = due.map((row) => row.id);
-        await tx.commandDelivery.updateMany({
-          where: { id: { in: ids } },
-          data: { status: 'delivering', attempts: { increment: 1 }, nextAttemptAt: options.leaseUntil, updatedAt: options.now },
-        });
-        const rows = await tx.commandDelivery.findMany({ where: { id: { in: ids } }, orderBy: { nextAttemptAt: 'asc' } });
-        return rows.map(toRecord);
-      });
+      const { rows } = await sqlQuery<Row>(db, CLAIM_DUE, [utcTimestampText(options.now), utcTimestampText(options.leaseUntil), options.limit]);
+      return rows.map(toRecord);
     },
 
     /**

@@ -1,4 +1,11 @@
-import type { Db } from '../db/client.js';
+import { sqlQuery, type Db } from '../db/client.js';
+import type { SqlStatement } from './token-rows.js';
+
+/** Whether a user has any OP session (a lock-free look before the logout transaction). */
+const USER_HAS_SESSIONS: SqlStatement = {
+  name: 'op_sessions_user_has_any',
+  text: `SELECT EXISTS (SELECT 1 FROM "sessions" WHERE "user_id" = $1) AS "any"`,
+};
 
 /** One client that took part in an OP session (a `rp_sessions` row). */
 export interface RpParticipation {
@@ -77,6 +84,13 @@ export function logoutRepository(db: Db) {
       now: Date,
       plan: (ended: EndedSession[]) => Promise<NewLogoutDelivery[]>,
     ): Promise<{ ended: EndedSession[]; deliveryIds: string[] }> {
+      // A user without sessions (an admin lifecycle event, mostly) needs no transaction: the
+      // locking SELECT below would find nothing either, and a session created after this look
+      // is one that the transaction would not have seen as well.
+      if ('userId' in selection) {
+        const { rows } = await sqlQuery<{ any: boolean }>(db, USER_HAS_SESSIONS, [selection.userId]);
+        if (rows[0]?.any !== true) return { ended: [], deliveryIds: [] };
+      }
       return db.$transaction(async (tx) => {
         let locked: { id: string; user_id: string }[];
         if ('sessionId' in selection) {

@@ -1,4 +1,5 @@
-import type { Db } from '../db/client.js';
+import { sqlQuery, type Db } from '../db/client.js';
+import type { SqlStatement } from './token-rows.js';
 
 export interface UserRecord {
   id: string;
@@ -30,10 +31,25 @@ export interface UpsertUserInput {
   totpSecret?: string | null;
 }
 
+/** `findById` on the hot paths (admin lifecycle events, sign-in): one named statement, the organisation joined. */
+const FIND_BY_ID: SqlStatement = {
+  name: 'op_users_find_by_id',
+  text: `SELECT u."id", u."email", u."email_verified" AS "emailVerified", u."name", u."password_hash" AS "passwordHash", u."status",
+                o."id" AS "orgId", o."name" AS "orgName"
+           FROM "users" u LEFT JOIN "organizations" o ON o."id" = u."organization_id"
+          WHERE u."id" = $1`,
+};
+
+type FoundUser = Omit<UserRecord, 'organization'> & { orgId: string | null; orgName: string | null };
+
 export function userRepository(db: Db) {
   return {
-    findById(id: string): Promise<UserRecord | null> {
-      return db.user.findUnique({ where: { id }, select });
+    async findById(id: string): Promise<UserRecord | null> {
+      const { rows } = await sqlQuery<FoundUser>(db, FIND_BY_ID, [id]);
+      const row = rows[0];
+      if (row === undefined) return null;
+      const { orgId, orgName, ...user } = row;
+      return { ...user, organization: orgId === null || orgName === null ? null : { id: orgId, name: orgName } };
     },
     findByEmail(email: string): Promise<UserRecord | null> {
       return db.user.findUnique({ where: { email: email.toLowerCase() }, select });

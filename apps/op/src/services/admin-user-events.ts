@@ -49,9 +49,11 @@ export function adminUserEvents(deps: Deps) {
      * @throws InvalidRequest for a command that is not a lifecycle one.
      */
     async lifecycle(userId: string, command: string): Promise<CommandDeliveryRecord[] | null> {
-      const known = ENDS_SESSIONS.has(command) && (await deps.repos.users.findById(userId)) !== null;
-      const loggedOut = known ? (await signOutEverywhere(userId)).deliveries : [];
-      const deliveries = await fanOutUserCommand(userId, command, fanOutOptions());
+      const user = ENDS_SESSIONS.has(command) ? await deps.repos.users.findById(userId) : undefined;
+      const loggedOut = user ? (await signOutEverywhere(userId)).deliveries : [];
+      // The user just read is passed on when nothing changed it since (no session ended): the
+      // fan-out then does not read it again.
+      const deliveries = await fanOutUserCommand(userId, command, { ...fanOutOptions(), ...(user && loggedOut.length === 0 && { user }) });
       return deliveries === null ? null : [...deliveries, ...loggedOut];
     },
     removeFromOrganization: (userId: string) => removeFromOrganization(userId, fanOutOptions()),

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+
+import { sqlQuery, type SqlStatement } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from './db.js';
 import { scopedToTenant } from './tenant-scope.js';
@@ -29,7 +32,37 @@ const select = {
   authenticationProvider: true,
 } as const;
 
-const json = (value: unknown): Prisma.InputJsonObject => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonObject;
+/** The same columns as {@link select}, for the hand-written hot-path statements. */
+const COLUMNS = `"id", "sub", "state", "email", "name", "claims", "last_login_at" AS "lastLoginAt", "groups", "op_roles" AS "opRoles", "authentication_provider" AS "authenticationProvider"`;
+
+const FIND_ACCOUNT: SqlStatement = {
+  name: 'rp_command_account_find',
+  text: `SELECT ${COLUMNS} FROM "accounts" WHERE "tenant_id" = $1 AND "issuer" = $2 AND "sub" = $3`,
+};
+
+const CREATE_ACCOUNT: SqlStatement = {
+  name: 'rp_command_account_create',
+  text: `INSERT INTO "accounts" ("id", "tenant_id", "issuer", "sub", "email", "name", "claims", "groups", "op_roles", "authentication_provider", "state", "last_login_at", "updated_at")
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::text[], $9::text[], 'op', 'active', ($10::timestamptz AT TIME ZONE 'UTC'), ($10::timestamptz AT TIME ZONE 'UTC'))
+         ON CONFLICT ("issuer", "sub") DO NOTHING
+         RETURNING ${COLUMNS}`,
+};
+
+/** Every column is optional: NULL keeps the stored value; email and name change together, when $5 is true. */
+const UPDATE_ACCOUNT: SqlStatement = {
+  name: 'rp_command_account_update',
+  text: `UPDATE "accounts" SET
+           "state" = COALESCE($3, "state"),
+           "email" = CASE WHEN $5::boolean THEN $6 ELSE "email" END,
+           "name" = CASE WHEN $5::boolean THEN $7 ELSE "name" END,
+           "claims" = COALESCE($8::jsonb, "claims"),
+           "groups" = COALESCE($9::text[], "groups"),
+           "op_roles" = COALESCE($10::text[], "op_roles"),
+           "authentication_provider" = COALESCE($11, "authentication_provider"),
+           "updated_at" = ($4::timestamptz AT TIME ZONE 'UTC')
+         WHERE "tenant_id" = $1 AND "id" = $2
+         RETURNING ${COLUMNS}`,
+};
 
 export interface AccountKey {
   tenantId: string;
@@ -39,7 +72,9 @@ export interface AccountKey {
 
 /** The account `(issuer, sub)` if it lives in `tenantId`; an account of another tenant is invisible. */
 export async function findCommandAccount(db: Db, { tenantId, issuer, sub }: AccountKey): Promise<CommandAccountRecord | null> {
-  return db.account.findFirst({ where: scopedToTenant(tenantId, { issuer, sub }), select });
+  const scope = scopedToTenant(tenantId, { issuer, sub });
+  const rows = await sqlQuery<CommandAccountRecord>(db, FIND_ACCOUNT, [scope.tenantId, scope.issuer, scope.sub]);
+  return rows[0] ?? null;
 }
 
 /**
@@ -50,24 +85,33 @@ export async function createCommandAccount(
   db: Db,
   options: AccountKey & { email: string | null; name: string | null; claims: unknown; groups: string[]; opRoles: string[]; now: Date },
 ): Promise<CommandAccountRecord | null> {
-  const { tenantId, issuer, sub, email, name, claims, groups, opRoles, now } = options;
-  try {
-    return await db.account.create({
-      data: { tenantId, issuer, sub, email, name, claims: json(claims), groups, opRoles, authenticationProvider: 'op', state: 'active', lastLoginAt: now },
-      select,
-    });
-  } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return null;
-    throw error;
-  }
+  const { issuer, sub, email, name, claims, groups, opRoles, now } = options;
+  const { tenantId } = scopedToTenant(options.tenantId, {});
+  const rows = await sqlQuery<CommandAccountRecord>(db, CREATE_ACCOUNT, [
+    randomUUID(),
+    tenantId,
+    issuer,
+    sub,
+    email,
+    name,
+    JSON.stringify(claims ?? {}),
+    groups,
+    opRoles,
+    now.toISOString(),
+  ]);
+  return rows[0] ?? null;
 }
 
-/** Changes the state and/or claims of an account of `tenantId`. */
+/**
+ * Changes the state and/or claims of an account of `tenantId` (one UPDATE … RETURNING);
+ * `null` when it is not there. `email` and `name` are set together (as a claims change does).
+ */
 export async function updateCommandAccount(
   db: Db,
   {
     tenantId,
     accountId,
+    now = new Date(),
     ...change
   }: {
     tenantId: string;
@@ -79,22 +123,26 @@ export async function updateCommandAccount(
     groups?: string[];
     opRoles?: string[];
     authenticationProvider?: string;
+    now?: Date;
   },
 ): Promise<CommandAccountRecord | null> {
-  const { count } = await db.account.updateMany({
-    where: scopedToTenant(tenantId, { id: accountId }),
-    data: {
-      ...(change.state === undefined ? {} : { state: change.state }),
-      ...(change.email === undefined ? {} : { email: change.email }),
-      ...(change.name === undefined ? {} : { name: change.name }),
-      ...(change.claims === undefined ? {} : { claims: json(change.claims) }),
-      ...(change.groups === undefined ? {} : { groups: change.groups }),
-      ...(change.opRoles === undefined ? {} : { opRoles: change.opRoles }),
-      ...(change.authenticationProvider === undefined ? {} : { authenticationProvider: change.authenticationProvider }),
-    },
-  });
-  if (count === 0) return null;
-  return db.account.findFirst({ where: scopedToTenant(tenantId, { id: accountId }), select });
+  const scope = scopedToTenant(tenantId, { id: accountId });
+  const profile = change.email !== undefined || change.name !== undefined;
+  if (profile && (change.email === undefined || change.name === undefined)) throw new TypeError('email and name change together');
+  const rows = await sqlQuery<CommandAccountRecord>(db, UPDATE_ACCOUNT, [
+    scope.tenantId,
+    scope.id,
+    change.state ?? null,
+    now.toISOString(),
+    profile,
+    change.email ?? null,
+    change.name ?? null,
+    change.claims === undefined ? null : JSON.stringify(change.claims),
+    change.groups ?? null,
+    change.opRoles ?? null,
+    change.authenticationProvider ?? null,
+  ]);
+  return rows[0] ?? null;
 }
 
 /** Deletes an account of `tenantId` and every session it has. */

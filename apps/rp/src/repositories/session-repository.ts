@@ -1,3 +1,4 @@
+import { sqlQuery, type SqlStatement } from '../db/client.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Db } from './db.js';
 
@@ -77,8 +78,15 @@ export async function deleteExpiredSessions(db: Db, { now }: { now: Date }): Pro
   return count;
 }
 
+/** One statement on the `account_id` index (commands end an account's sessions on the hot path). */
+const DELETE_SESSIONS_OF_ACCOUNT: SqlStatement = {
+  name: 'rp_sessions_delete_of_account',
+  text: `WITH "gone" AS (DELETE FROM "sessions" WHERE "account_id" = $1 RETURNING 1) SELECT count(*)::int AS "n" FROM "gone"`,
+};
+
 /** Ends every session of an account (invalidate functionality); returns how many ended. */
 export async function deleteSessionsOfAccount(db: Db, { accountId }: { accountId: string }): Promise<number> {
-  const { count } = await db.session.deleteMany({ where: { accountId } });
-  return count;
+  const rows = await sqlQuery<{ n: number }>(db, DELETE_SESSIONS_OF_ACCOUNT, [accountId]);
+  return rows[0]?.n ?? 0;
 }
+

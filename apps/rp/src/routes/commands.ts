@@ -53,6 +53,18 @@ export function commandsRoute({ config, prisma, oidc, logger }: Pick<RouteDeps, 
     return (await response.json()) as JsonWebKeySet;
   });
   const tenantIds = new WeakMap<Request, string>();
+  // RP tenant ids by (issuer, OP tenant): a tenant is never deleted nor re-keyed once created,
+  // so each process looks it up (or creates it) once instead of on every command.
+  const knownTenants = new Map<string, string>();
+  const tenantIdOf = async (issuer: string, externalId: string): Promise<string> => {
+    const key = `${issuer}\n${externalId}`;
+    const known = knownTenants.get(key);
+    if (known !== undefined) return known;
+    const tenant = await findOrCreateTenant(prisma, { issuer, externalId });
+    if (knownTenants.size >= 10_000) knownTenants.clear();
+    knownTenants.set(key, tenant.id);
+    return tenant.id;
+  };
 
   return [
     express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 20 }),
@@ -64,8 +76,7 @@ export function commandsRoute({ config, prisma, oidc, logger }: Pick<RouteDeps, 
       },
       async authorize(command, req) {
         if (command.tenant !== tenantParam(req)) throw new CommandError(400, 'invalid_request', 'tenant does not match this command endpoint');
-        const tenant = await findOrCreateTenant(prisma, { issuer: command.iss, externalId: command.tenant });
-        tenantIds.set(req, tenant.id);
+        tenantIds.set(req, await tenantIdOf(command.iss, command.tenant));
       },
       commandsSupported: () => RP_COMMANDS_SUPPORTED,
       metadataResponse: rpMetadataResponse,

@@ -80,15 +80,27 @@ const fromProfile = (claims: Record<string, unknown>) => ({ groups: groupIdsOf(c
  */
 export function createCommandAccountStore({ prisma, tenantId, logger, now = () => new Date() }: CreateCommandAccountStoreOptions): AccountStore {
   const find = (ctx: CommandContext, sub: string) => findCommandAccount(prisma, { tenantId, issuer: ctx.iss, sub });
-  const mustFind = async (ctx: CommandContext, sub: string): Promise<CommandAccountRecord> => {
+  // A store serves one command (one request): rp-kit reads the account (`get`), then changes it
+  // (`invalidate`, `update`, `delete`). A change that needs no stored claims reuses the row that
+  // request already read instead of reading it again; its writes are scoped to the account id
+  // and the tenant, so an account deleted in between reads as unknown (409), as it would have.
+  const seen = new Map<string, CommandAccountRecord | null>();
+  const findOnce = async (ctx: CommandContext, sub: string): Promise<CommandAccountRecord | null> => {
+    const key = `${ctx.iss}\n${sub}`;
+    if (seen.has(key)) return seen.get(key) ?? null;
     const record = await find(ctx, sub);
+    seen.set(key, record);
+    return record;
+  };
+  const mustFind = async (ctx: CommandContext, sub: string, lookup = find): Promise<CommandAccountRecord> => {
+    const record = await lookup(ctx, sub);
     if (record === null) throw new CommandError(409, 'incompatible_state', undefined, { account_state: 'unknown', sub });
     return record;
   };
 
   return {
     async get(ctx, sub) {
-      const record = await find(ctx, sub);
+      const record = await findOnce(ctx, sub);
       return record === null ? undefined : toStored(record);
     },
     async create(ctx, sub, claims) {
@@ -104,10 +116,12 @@ export function createCommandAccountStore({ prisma, tenantId, logger, now = () =
       });
       // (iss, sub) lives in another RP tenant: this tenant must not learn that (digest §9).
       if (record === null) throw new CommandError(409, 'incompatible_state', undefined, { account_state: 'unknown', sub });
+      seen.set(`${ctx.iss}\n${sub}`, record);
       return toStored(record);
     },
     async update(ctx, sub, change) {
-      const record = await mustFind(ctx, sub);
+      // A claims change merges into the stored claims: read them fresh.
+      const record = await mustFind(ctx, sub, change.claims === undefined ? findOnce : find);
       const claims = change.claims === undefined ? undefined : { ...(isRecord(record.claims) ? record.claims : {}), provisioned: change.claims };
       const updated = await updateCommandAccount(prisma, {
         tenantId,
@@ -118,6 +132,7 @@ export function createCommandAccountStore({ prisma, tenantId, logger, now = () =
           : { email: str(change.claims['email']) ?? record.email, name: str(change.claims['name']) ?? record.name, claims, ...fromProfile(change.claims) }),
         ...(change.authenticationProvider === undefined ? {} : { authenticationProvider: change.authenticationProvider }),
       });
+      seen.set(`${ctx.iss}\n${sub}`, updated);
       if (updated === null) throw new CommandError(409, 'incompatible_state', undefined, { account_state: 'unknown', sub });
       // rp-kit has already invalidated; ending sessions again after the state change also
       // catches a sign-in that committed in between (it locked the row before we updated it).
@@ -131,11 +146,12 @@ export function createCommandAccountStore({ prisma, tenantId, logger, now = () =
       return toStored(updated);
     },
     async delete(ctx, sub) {
-      const record = await find(ctx, sub);
+      const record = await findOnce(ctx, sub);
       if (record !== null) await deleteCommandAccount(prisma, { tenantId, accountId: record.id });
+      seen.set(`${ctx.iss}\n${sub}`, null);
     },
     async invalidate(ctx, sub) {
-      const record = await find(ctx, sub);
+      const record = await findOnce(ctx, sub);
       if (record !== null) await deleteSessionsOfAccount(prisma, { accountId: record.id });
     },
     async *listByTenant(ctx, filter) {

@@ -194,6 +194,16 @@ export async function verifyCommandToken(token: unknown, options: VerifyCommandT
   };
 }
 
+/** Freezes a loaded JWKS (the set, its `keys` and each key) in place. */
+function freezeJwks(jwks: JsonWebKeySet): JsonWebKeySet {
+  if (typeof jwks === 'object' && jwks !== null && Array.isArray(jwks.keys)) {
+    for (const jwk of jwks.keys) if (typeof jwk === 'object' && jwk !== null) Object.freeze(jwk);
+    Object.freeze(jwks.keys);
+    Object.freeze(jwks);
+  }
+  return jwks;
+}
+
 /**
  * Wraps a JWKS loader with a cache: the set is loaded once, and reloaded on `{ refresh: true }`
  * at most once per `minRefreshSeconds` (so a flood of unknown `kid`s cannot hammer the OP).
@@ -213,7 +223,8 @@ export function cachedJwks(
     const stale = options?.refresh === true && now() - loadedAt >= minRefreshSeconds * 1000;
     if (current === undefined || stale) {
       loadedAt = now();
-      const loading = load();
+      // Frozen, so that @oidc-ref/crypto may keep the imported keys for this very object.
+      const loading = load().then(freezeJwks);
       current = loading;
       loading.catch(() => {
         if (current === loading) current = undefined;

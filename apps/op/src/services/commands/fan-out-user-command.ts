@@ -40,6 +40,8 @@ export interface FanOutUserCommandOptions {
   organizations: Pick<OrganizationRepository, 'groupIdsOf'>;
   now: Date;
   onEnqueued?: (delivery: CommandDeliveryRecord) => void;
+  /** The user, when the caller has just read it (`users.findById` is then skipped); must be `userId`'s. */
+  user?: UserRecord;
 }
 
 export function isLifecycleCommand(command: string): command is UserLifecycleCommand {
@@ -85,7 +87,7 @@ async function commit(
  */
 export async function fanOutUserCommand(userId: string, command: string, options: FanOutUserCommandOptions): Promise<CommandDeliveryRecord[] | null> {
   if (!isLifecycleCommand(command)) throw new InvalidRequest(`unsupported lifecycle command: ${command}`);
-  const user = await options.users.findById(userId);
+  const user = options.user?.id === userId ? options.user : await options.users.findById(userId);
   if (!user) return null;
   const tenant = user.organization?.id ?? PERSONAL_TENANT;
   return commit(user, LIFECYCLE_CHANGES[command], await commandsFor(user, command, tenant, options), options);

@@ -77,8 +77,7 @@ export async function deliverCommand(options: DeliverOptions): Promise<CommandOu
   } catch (err) {
     return { kind: 'retry', reason: `delivery failed: ${(err as Error).message}` };
   }
-  const text = await response.text().catch(() => '');
-  return interpretCommandResponse(options.command, response.status, parseJson(text));
+  return interpretCommandResponse(options.command, response.status, await readJsonAnswer(response));
 }
 
 function parseJson(text: string): unknown {
@@ -87,4 +86,12 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * An RP's answer body as JSON, or `undefined` when it is empty, unreadable or not JSON: answers
+ * are interpreted by status first, the body only adds detail.
+ */
+export async function readJsonAnswer(response: Response): Promise<unknown> {
+  return parseJson(await response.text().catch(() => ''));
 }

@@ -20,7 +20,7 @@ export { CommandError } from './errors.js';
 export type { CommandErrorCode } from './errors.js';
 export { commandTokenClaims, draft00NameOf, mintCommandToken } from './mint.js';
 export type { CommandSigner, CommandTokenInput } from './mint.js';
-export { deliverCommand, interpretCommandResponse } from './deliver.js';
+export { deliverCommand, interpretCommandResponse, readJsonAnswer } from './deliver.js';
 export type { CommandOutcome, DeliverOptions } from './deliver.js';
 export { openCommandStream, parseEventStream, readCommandStream } from './sse.js';
 export type { AccountStateEvent, CommandStreamResult, OpenStreamOptions, ServerSentEvent } from './sse.js';

@@ -5,6 +5,7 @@ import {
   mintCommandToken,
   openCommandStream,
   readCommandStream,
+  readJsonAnswer,
   type CommandName,
   type CommandOutcome,
 } from '@oidc-ref/op-commands';
@@ -155,13 +156,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   /** A non-SSE answer to a streaming command, interpreted like any answer (a 200 is retried). */
   async function nonStreamOutcome(response: Response, command: CommandName, resumed: boolean): Promise<{ outcome: CommandOutcome; restart?: boolean }> {
-    const text = await response.text().catch(() => '');
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
+    const body = await readJsonAnswer(response);
     if (response.status === 200) return { outcome: { kind: 'retry', status: 200, reason: 'a streaming command answered without text/event-stream' } };
     if (resumed && response.status === 404 && (body as { error?: unknown } | undefined)?.error === 'last-event-id-unavailable') {
       return { outcome: { kind: 'retry', status: 404, reason: 'the RP cannot resume the stream (last-event-id-unavailable): starting over' }, restart: true };

@@ -1,4 +1,4 @@
-import type { CommandOutcome } from '@oidc-ref/op-commands';
+import { readJsonAnswer, type CommandOutcome } from '@oidc-ref/op-commands';
 import type { ClientRepository } from '../../repositories/client-repository.js';
 import type { CommandDeliveryRecord } from '../../repositories/command-delivery-repository.js';
 import { mintLogoutToken, type MintLogoutTokenDeps } from './logout-token.js';
@@ -80,12 +80,5 @@ async function attemptOnce(row: CommandDeliveryRecord, options: DeliverLogoutOpt
   } catch (err) {
     return { outcome: { kind: 'retry', reason: `could not reach the backchannel_logout_uri: ${err instanceof Error ? err.message : String(err)}` } };
   }
-  const text = await response.text().catch(() => '');
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  return { outcome: interpretLogoutResponse(response.status, body) };
+  return { outcome: interpretLogoutResponse(response.status, await readJsonAnswer(response)) };
 }

@@ -8,38 +8,51 @@ export interface ServerSentEvent {
 }
 
 /**
- * Parses a `text/event-stream` body incrementally (WHATWG HTML §9.2.6): any line ending,
- * `data` lines joined with `\n`, comments ignored, an event dispatched at each blank line. The
- * whole stream is never held in memory.
+ * The WHATWG event-stream rules (HTML §9.2.6) as a synchronous, incremental parser: `push` takes
+ * decoded text and returns the events it completes. Any line ending; `data` lines joined with
+ * `\n`; comments ignored; an event dispatched at each blank line; an event not followed by a
+ * blank line is never dispatched (the stream was cut). Lines are found by index, never by
+ * re-slicing the buffer, so a chunk costs one pass.
  */
-export async function* parseEventStream(body: AsyncIterable<Uint8Array>): AsyncGenerator<ServerSentEvent> {
-  const decoder = new TextDecoder('utf-8');
-  let buffer = '';
-  let event: { id?: string; event?: string; data: string[] } = { data: [] };
-  let first = true;
+class EventStreamParser {
+  private buffer = '';
+  private first = true;
+  private id: string | undefined;
+  private type: string | undefined;
+  private data: string[] = [];
+  private readonly lineEnd = /\r\n|\r|\n/g;
 
-  const lines = function* (final: boolean): Generator<string> {
-    for (;;) {
-      const match = /\r\n|\r|\n/.exec(buffer);
-      if (!match) break;
+  push(text: string, final = false): ServerSentEvent[] {
+    const events: ServerSentEvent[] = [];
+    const buffer = this.buffer + text;
+    const lineEnd = this.lineEnd;
+    lineEnd.lastIndex = 0;
+    let start = 0;
+    for (let match = lineEnd.exec(buffer); match !== null; match = lineEnd.exec(buffer)) {
       // A lone \r at the very end may be the first half of \r\n: wait for more.
       if (match[0] === '\r' && match.index === buffer.length - 1 && !final) break;
-      const line = buffer.slice(0, match.index);
-      buffer = buffer.slice(match.index + match[0].length);
-      yield line;
+      this.line(buffer.slice(start, match.index), events);
+      start = match.index + match[0].length;
     }
-  };
+    this.buffer = buffer.slice(start);
+    return events;
+  }
 
-  function* feed(line: string): Generator<ServerSentEvent> {
-    if (first) {
-      first = false;
+  private line(text: string, events: ServerSentEvent[]): void {
+    let line = text;
+    if (this.first) {
+      this.first = false;
       if (line.startsWith('\ufeff')) line = line.slice(1);
     }
     if (line === '') {
-      if (event.data.length > 0 || event.event !== undefined) {
-        yield { ...(event.id !== undefined && { id: event.id }), event: event.event ?? 'message', data: event.data.join('\n') };
+      if (this.data.length > 0 || this.type !== undefined) {
+        events.push({ ...(this.id !== undefined && { id: this.id }), event: this.type ?? 'message', data: this.data.join('\n') });
       }
-      event = { data: [] };
+      // Unlike a browser's EventSource (whose last event id persists), each event keeps only its
+      // own id: the command stream requires an id on every event (§6.2), and this shows its absence.
+      this.id = undefined;
+      this.type = undefined;
+      this.data = [];
       return;
     }
     if (line.startsWith(':')) return;
@@ -47,18 +60,31 @@ export async function* parseEventStream(body: AsyncIterable<Uint8Array>): AsyncG
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') event.data.push(value);
-    else if (field === 'event') event.event = value;
-    else if (field === 'id' && !value.includes('\0')) event.id = value;
+    if (field === 'data') this.data.push(value);
+    else if (field === 'event') this.type = value;
+    else if (field === 'id' && !value.includes('\0')) this.id = value;
   }
+}
 
+/** The events of a `text/event-stream` body, a chunk's worth at a time (never the whole stream). */
+async function* eventBatches(body: AsyncIterable<Uint8Array>): AsyncGenerator<ServerSentEvent[]> {
+  const decoder = new TextDecoder('utf-8');
+  const parser = new EventStreamParser();
   for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    for (const line of lines(false)) yield* feed(line);
+    const events = parser.push(decoder.decode(chunk, { stream: true }));
+    if (events.length > 0) yield events;
   }
-  buffer += decoder.decode();
-  for (const line of lines(true)) yield* feed(line);
-  // An event not followed by a blank line is discarded (WHATWG): the stream was cut.
+  const events = parser.push(decoder.decode(), true);
+  if (events.length > 0) yield events;
+}
+
+/**
+ * Parses a `text/event-stream` body incrementally (WHATWG HTML §9.2.6): any line ending,
+ * `data` lines joined with `\n`, comments ignored, an event dispatched at each blank line. The
+ * whole stream is never held in memory.
+ */
+export async function* parseEventStream(body: AsyncIterable<Uint8Array>): AsyncGenerator<ServerSentEvent> {
+  for await (const events of eventBatches(body)) yield* events;
 }
 
 /** The outcome of reading a command stream (§6.2). */
@@ -104,7 +130,7 @@ export async function readCommandStream(
     ...extra,
   });
   try {
-    for await (const event of parseEventStream(body)) {
+    for await (const events of eventBatches(body)) for (const event of events) {
       if (event.id === undefined || event.id === '') return result(false, { error: 'an event without an id' });
       let data: unknown;
       try {
@@ -118,7 +144,9 @@ export async function readCommandStream(
         if (typeof fields.sub !== 'string' || typeof fields.account_state !== 'string') {
           return result(false, { error: `event ${event.id}: account-state needs sub and account_state` });
         }
-        await options.onAccount?.({ ...fields, id: event.id } as AccountStateEvent);
+        // Awaited only when the callback is asynchronous: most events cost no microtask.
+        const stored = options.onAccount?.({ ...fields, id: event.id } as AccountStateEvent);
+        if (stored !== undefined) await stored;
         accountEvents += 1;
         lastEventId = event.id;
       } else if (event.event === 'command-complete') {

@@ -31,7 +31,7 @@ export interface CreateCommandAccountStoreOptions {
 }
 
 /** Rows per listing query: large enough that round trips do not dominate a million-account audit. */
-const PAGE = 5000;
+const PAGE = 2000;
 const STATES = new Set(['active', 'suspended', 'archived']);
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -44,7 +44,7 @@ describe('auditRow', () => {
 describe('createAuditStore', () => {
   it('writes in batches, one write at a time, progress in stream order; a fresh start clears old rows', async () => {
     const f = fakes();
-    const store = createAuditStore({ accounts: f.accounts, deliveries: f.deliveries, batchSize: 3, flushMs: 60_000 });
+    const store = createAuditStore({ accounts: f.accounts, deliveries: f.deliveries, batchSize: 3, flushMs: 60_000, progressMs: 0 });
     const sink = await store.open({ deliveryId: 'd', attempt: 1 });
     expect(f.accounts.clear).toHaveBeenCalledWith('d');
     for (let i = 1; i <= 8; i++) await sink.onAccount(event(i));
@@ -56,6 +56,20 @@ describe('createAuditStore', () => {
       { stream: 'reading', account_events: 8, last_event_id: 'e8' },
     ]);
     expect(f.maxInFlight()).toBe(1);
+  });
+
+  it('writes progress at most every progressMs during a fast stream, and always when the stream ends', async () => {
+    const f = fakes();
+    let clock = 0;
+    const store = createAuditStore({ accounts: f.accounts, deliveries: f.deliveries, batchSize: 2, flushMs: 60_000, progressMs: 1000, nowMs: () => clock });
+    const sink = await store.open({ deliveryId: 'd', attempt: 1 });
+    for (let i = 1; i <= 6; i++) await sink.onAccount(event(i));
+    clock = 1000;
+    for (let i = 7; i <= 9; i++) await sink.onAccount(event(i));
+    await sink.flush();
+    expect(f.inserted.map((rows) => rows.length)).toEqual([2, 2, 2, 2, 1]);
+    // The first batch, one more once progressMs has passed, and the end: not one per batch.
+    expect(f.progress.map((p) => (p as { account_events: number }).account_events)).toEqual([2, 6, 9]);
   });
 
   it('continues the numbering of a resumed stream and keeps the rows already stored', async () => {

@@ -2,9 +2,16 @@ import type { AccountStateEvent } from '@oidc-ref/op-commands';
 import type { AuditAccountRepository, AuditAccountRow } from '../../repositories/audit-account-repository.js';
 import type { CommandDeliveryRepository } from '../../repositories/command-delivery-repository.js';
 
+/** The progress of a stream being read, as the delivery's `last_response` shows it. */
+interface AuditProgress {
+  stream: 'reading';
+  account_events: number;
+  last_event_id?: string;
+}
+
 /** Collects one attempt's `account-state` events; `flush` stores what is buffered. */
 export interface AuditSink {
-  onAccount(event: AccountStateEvent): Promise<void>;
+  onAccount(event: AccountStateEvent): Promise<void> | undefined;
   flush(): Promise<void>;
 }
 
@@ -24,6 +31,11 @@ export interface AuditStoreOptions {
   batchSize?: number;
   /** Longest time buffered events wait, in ms. Default 250. */
   flushMs?: number;
+  /**
+   * Least time between two progress writes during a fast stream, in ms. Default 250. A write
+   * made because the stream paused (the `flushMs` timer) or ended (`flush`) always records it.
+   */
+  progressMs?: number;
   nowMs?: () => number;
 }
 
@@ -59,6 +71,7 @@ export function auditRow(event: AccountStateEvent, seq: number): AuditAccountRow
 export function createAuditStore(options: AuditStoreOptions): AuditStore {
   const batchSize = options.batchSize ?? 1000;
   const flushMs = options.flushMs ?? 250;
+  const progressMs = options.progressMs ?? 250;
   const nowMs = options.nowMs ?? Date.now;
   return {
     async open({ deliveryId, attempt, alreadySeen }) {
@@ -71,13 +84,32 @@ export function createAuditStore(options: AuditStoreOptions): AuditStore {
       let writing: Promise<void> = Promise.resolve();
       let timer: NodeJS.Timeout | undefined;
 
-      const write = async (rows: AuditAccountRow[], eventId: string | undefined) => {
+      let lastProgress: number | undefined;
+      let latest: AuditProgress | undefined;
+      let progressTimer: NodeJS.Timeout | undefined;
+      const recordProgress = async (value: AuditProgress) => {
+        lastProgress = nowMs();
+        latest = undefined;
+        await options.deliveries.recordProgress(deliveryId, attempt, value);
+      };
+      const write = async (rows: AuditAccountRow[], eventId: string | undefined, forceProgress: boolean) => {
         await options.accounts.insertBatch(deliveryId, rows);
-        await options.deliveries.recordProgress(deliveryId, attempt, {
-          stream: 'reading',
-          account_events: rows[rows.length - 1]!.seq,
-          ...(eventId !== undefined && { last_event_id: eventId }),
-        });
+        const value: AuditProgress = { stream: 'reading', account_events: rows[rows.length - 1]!.seq, ...(eventId !== undefined && { last_event_id: eventId }) };
+        // Progress is for people watching: not after every batch of a fast stream, but the latest
+        // one is always written within progressMs (a trailing write, in the chain's order).
+        if (forceProgress || lastProgress === undefined || nowMs() - lastProgress >= progressMs) {
+          await recordProgress(value);
+          return;
+        }
+        latest = value;
+        if (progressTimer === undefined) {
+          progressTimer = setTimeout(() => {
+            progressTimer = undefined;
+            writing = writing.then(() => (latest === undefined ? undefined : recordProgress(latest)));
+            writing.catch(() => undefined);
+          }, Math.max(0, progressMs - (nowMs() - lastProgress)));
+          progressTimer.unref();
+        }
       };
 
       /**
@@ -85,7 +117,7 @@ export function createAuditStore(options: AuditStoreOptions): AuditStore {
        * is done: the reader waits (backpressure) while one batch is written and one is queued.
        * A failed write fails every later one (the chain rejects), so stored rows stay contiguous.
        */
-      const startWrite = (): Promise<void> => {
+      const startWrite = (forceProgress = false): Promise<void> => {
         if (timer) clearTimeout(timer);
         timer = undefined;
         lastFlush = nowMs();
@@ -94,29 +126,30 @@ export function createAuditStore(options: AuditStoreOptions): AuditStore {
         const eventId = lastEventId;
         buffer = [];
         const previous = writing;
-        writing = previous.then(() => write(rows, eventId));
+        writing = previous.then(() => write(rows, eventId, forceProgress));
         // Surfaced at the next await of the chain, never as an unhandled rejection.
         writing.catch(() => undefined);
         return previous;
       };
 
       return {
-        async onAccount(event) {
+        // Not `async`: an event that only joins the buffer costs the reader no microtask.
+        onAccount(event) {
           seq += 1;
           buffer.push(auditRow(event, seq));
           lastEventId = event.id;
-          if (buffer.length >= batchSize || nowMs() - lastFlush >= flushMs) {
-            await startWrite();
-            return;
-          }
+          if (buffer.length >= batchSize || nowMs() - lastFlush >= flushMs) return startWrite();
           // A stream that pauses still gets its buffered rows (and progress) written.
           if (timer === undefined) {
-            timer = setTimeout(() => void startWrite(), flushMs);
+            timer = setTimeout(() => void startWrite(true), flushMs);
             timer.unref();
           }
+          return undefined;
         },
         async flush() {
-          await startWrite();
+          if (progressTimer) clearTimeout(progressTimer);
+          progressTimer = undefined;
+          await startWrite(true);
           await writing;
         },
       };

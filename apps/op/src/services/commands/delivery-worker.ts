@@ -209,10 +209,17 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         command === 'audit_tenant' && options.auditStore
           ? await options.auditStore.open({ deliveryId: row.id, attempt: row.attempts, ...(resume && { alreadySeen: resume.alreadySeen }) })
           : undefined;
-      const read = await readCommandStream(body, {
-        ...(resume && { alreadySeen: resume.alreadySeen, lastEventId: resume.lastEventId }),
-        ...(sink && { onAccount: sink.onAccount }),
-      });
+      let read: Awaited<ReturnType<typeof readCommandStream>>;
+      try {
+        read = await readCommandStream(body, {
+          ...(resume && { alreadySeen: resume.alreadySeen, lastEventId: resume.lastEventId }),
+          ...(sink && { onAccount: sink.onAccount }),
+        });
+      } catch (err) {
+        // Stop the sink's timers; the attempt fails with the reading error, not a storage one.
+        await sink?.flush().catch(() => undefined);
+        throw err;
+      }
       await sink?.flush();
       const progress: StreamProgress = {
         stream: read.complete ? 'complete' : 'incomplete',

@@ -2,7 +2,6 @@
 // in a real browser: Debian's Chromium driven by playwright-core, two separate browser contexts
 // (alice and the admin), the apps' CSPs, cookies and redirects as a browser enforces them. CI
 // installs chromium (.ci/run); where it is missing, this file says so and skips.
-import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,20 +9,15 @@ import type { Stack } from '@oidc-ref/stack';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { rpAccount, opUserId } from './helpers/commands.js';
 import { ALICE } from './helpers/oidc.js';
+import { chromiumLaunchOptions, haveChromium } from './helpers/chromium.js';
 import { startTestStack } from './helpers/stack.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`${CHROMIUM} not found: skipping the real-browser commands test (install it with: apt-get install -y chromium)`);
-}
-
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const chromiumHere = haveChromium('commands');
 
 /** How soon alice's RP session must be gone after the admin's click (the issue's acceptance). */
 const SIGNED_OUT_WITHIN_MS = 5000;
 
-(haveChromium ? describe : describe.skip)('admin suspends alice in Chromium', () => {
+(chromiumHere ? describe : describe.skip)('admin suspends alice in Chromium', () => {
   let stack: Stack;
   let browser: Browser;
   let aliceContext: BrowserContext;
@@ -45,7 +39,7 @@ const SIGNED_OUT_WITHIN_MS = 5000;
 
   beforeAll(async () => {
     artifacts = await mkdtemp(path.join(tmpdir(), 'oidc-ref-e2e-screenshots-'));
-    [stack, browser] = await Promise.all([startTestStack(), chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })]);
+    [stack, browser] = await Promise.all([startTestStack(), chromium.launch(chromiumLaunchOptions)]);
     aliceContext = await browser.newContext();
     adminContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     aliceContext.setDefaultTimeout(15_000);

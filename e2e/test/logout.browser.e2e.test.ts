@@ -2,7 +2,6 @@
 // clicking through the RP's and the OP's server-rendered pages with their CSPs, cookies,
 // redirects, the OP's front-channel iframes and its continue script as a browser enforces them.
 // CI installs chromium (.ci/run); where it is missing, this file says so and skips.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,24 +9,10 @@ import type { Stack } from '@oidc-ref/stack';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { rpSessionsForSid, query } from './helpers/logout.js';
 import { ALICE } from './helpers/oidc.js';
+import { chromiumLaunchOptions, haveChromium } from './helpers/chromium.js';
 import { startTestStack } from './helpers/stack.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`${CHROMIUM} not found: skipping the real-browser logout test (install it with: apt-get install -y chromium)`);
-}
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const chromiumHere = haveChromium('logout');
 
 // The OP on the RP's site (both 127.0.0.1), and on another site (localhost): there the RP's
 // front-channel iframe is third-party in the OP's page and gets no SameSite=Lax cookie.
@@ -36,7 +21,7 @@ const SITES = [
   { sites: 'OP on another site than the RP', opHost: 'localhost' },
 ];
 
-(haveChromium ? describe.each(SITES) : describe.skip.each(SITES))('sign out everywhere in Chromium ($sites)', ({ opHost }) => {
+(chromiumHere ? describe.each(SITES) : describe.skip.each(SITES))('sign out everywhere in Chromium ($sites)', ({ opHost }) => {
   let stack: Stack;
   let context: BrowserContext;
   let profile: string;
@@ -51,7 +36,7 @@ const SITES = [
     artifacts = await mkdtemp(path.join(tmpdir(), 'oidc-ref-e2e-screenshots-'));
     [stack, context] = await Promise.all([
       startTestStack({ opHost }),
-      chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS }),
+      chromium.launchPersistentContext(profile, chromiumLaunchOptions),
     ]);
     context.setDefaultTimeout(15_000);
   }, 120_000);

@@ -2,33 +2,18 @@
 // through the RP's and the OP's server-rendered pages (their CSPs, cookies and redirects as a
 // browser enforces them). CI installs chromium (.ci/run); where it is missing, this file says so
 // and skips.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Stack } from '@oidc-ref/stack';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { ACR_MFA, ACR_PWD, ALICE, totpCode } from './helpers/oidc.js';
+import { chromiumLaunchOptions, haveChromium } from './helpers/chromium.js';
 import { startTestStack } from './helpers/stack.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`${CHROMIUM} not found: skipping the real-browser step-up test (install it with: apt-get install -y chromium)`);
-}
+const chromiumHere = haveChromium('step-up');
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-(haveChromium ? describe : describe.skip)('step-up in Chromium', () => {
+(chromiumHere ? describe : describe.skip)('step-up in Chromium', () => {
   let stack: Stack;
   let context: BrowserContext;
   let profile: string;
@@ -41,7 +26,7 @@ const ARGS = [
     artifacts = await mkdtemp(path.join(tmpdir(), 'oidc-ref-e2e-screenshots-'));
     [stack, context] = await Promise.all([
       startTestStack(),
-      chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS }),
+      chromium.launchPersistentContext(profile, chromiumLaunchOptions),
     ]);
     context.setDefaultTimeout(15_000);
   }, 120_000);

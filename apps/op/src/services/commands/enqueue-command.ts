@@ -4,17 +4,12 @@ import type { CommandDeliveryRecord, CommandDeliveryRepository, NewCommandDelive
 import type { ClientRepository } from '../../repositories/client-repository.js';
 import { commandEndpointFor } from './command-endpoint.js';
 
-export interface EnqueueCommandInput {
-  clientId: string;
-  /** A draft 02 command name; draft 00's `unauthorize` / `unauthorize_tenant` are mapped. */
-  command: string;
-  tenant: string;
-  sub?: string;
-  /** Profile claims (activate / maintain only). */
-  claims?: Record<string, unknown>;
-  /** `migrate` / `migrate_async` only (and required there): `op` or `op_migration`. */
-  authenticationProvider?: string;
-}
+/**
+ * One command for one RP: a row of the outbox before it is stored. `command` may be a draft 00
+ * name (`unauthorize` / `unauthorize_tenant`, mapped); `claims` only for activate / maintain;
+ * `authenticationProvider` only for (and required by) `migrate` / `migrate_async`.
+ */
+export type EnqueueCommandInput = Omit<NewCommandDelivery, 'now'>;
 
 export interface EnqueueCommandOptions {
   deliveries: CommandDeliveryRepository;

@@ -13,6 +13,7 @@ import { REPO_ROOT, runNode, startStack, type Stack } from '@oidc-ref/stack';
 import { mib, rssBytes, sampleRss } from './audit-tenant-rss.js';
 import { seedRpAccounts } from './audit-tenant-seed.js';
 import { childNamed, cpuSnapshot, foreignCpuShare, treeCpuMs, waitForQuiet } from './machine.js';
+import { stopOnSignal } from './stop-on-signal.js';
 
 /** The goals of issue 5: at least this many accounts/s, and the RP's RSS growing less than this. */
 const GOAL_ACCOUNTS_PER_SECOND = 50_000;
@@ -95,13 +96,7 @@ async function main(): Promise<void> {
     opEnv: { OP_ADMIN_TOKEN: adminToken, OP_COMMANDS_POLL_MS: '200' },
     log,
   });
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await stack.stop();
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop().finally(() => process.exit(130)));
+  const stop = stopOnSignal(stack);
 
   try {
     const endpoint = `${stack.rpUrl}/commands/${TENANT}`;

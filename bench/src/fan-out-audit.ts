@@ -13,6 +13,7 @@ import { getFreePort } from '@oidc-ref/dev-postgres';
 import { startStack } from '@oidc-ref/stack';
 import { loadFanOutConfig } from './config.js';
 import { BENCH_ROOT } from './servers.js';
+import { stopOnSignal } from './stop-on-signal.js';
 
 const ACCOUNTS = loadFanOutConfig().auditAccounts;
 const TENANT = 'bench-audit';
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
     logLevel: 'warn',
     log: (source, line) => console.log(`          ${source}: ${line}`),
   });
+  const stop = stopOnSignal(stack);
   const admin = (pathname: string, init: RequestInit = {}) =>
     fetch(`${stack.opUrl}/admin${pathname}`, {
       ...init,
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
     step(`wrote ${path.relative(process.cwd(), file)}`);
     if (delivery.status !== 'succeeded' || result.lastStoredSeq !== ACCOUNTS) process.exitCode = 1;
   } finally {
-    await stack.stop();
+    await stop();
     source.closeAllConnections();
     source.close();
   }

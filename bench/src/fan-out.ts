@@ -11,6 +11,7 @@ import { startStack, type Stack } from '@oidc-ref/stack';
 import { loadFanOutConfig } from './config.js';
 import { childNamed, cpuSnapshot, foreignCpuShare, treeCpuMs, type CpuSnapshot } from './machine.js';
 import { BENCH_ROOT } from './servers.js';
+import { stopOnSignal } from './stop-on-signal.js';
 
 const config = loadFanOutConfig();
 const N = config.users;
@@ -138,6 +139,7 @@ async function main(): Promise<void> {
     opEnv: { OP_COMMANDS_POLL_MS: '200', ...(OP_CONCURRENCY !== undefined && { OP_COMMANDS_CONCURRENCY: OP_CONCURRENCY }) },
     log: (source, line) => console.log(`          ${source}: ${line}`),
   });
+  const stop = stopOnSignal(stack);
   const db = new pg.Client({ connectionString: stack.opDatabaseUrl });
   try {
     await db.connect();
@@ -187,7 +189,7 @@ async function main(): Promise<void> {
     if (!result.allSucceeded) process.exitCode = 1;
   } finally {
     await db.end().catch(() => undefined);
-    await stack.stop();
+    await stop();
   }
 }
 

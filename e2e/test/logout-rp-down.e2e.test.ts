@@ -2,7 +2,7 @@
 // outbox keeps the back-channel logout and delivers it once the RP is back (same port, same
 // database): the delivery ends `succeeded`, her RP session is gone, and the RP took exactly one
 // logout token for it.
-import type { Service, Stack } from '@oidc-ref/stack';
+import type { Stack } from '@oidc-ref/stack';
 import {
   admin,
   logoutJtiCount,
@@ -11,7 +11,6 @@ import {
   rpIsDown,
   rpSessionsForSid,
   rpSignedIn,
-  startDemoRpAgain,
   waitFor,
   type Delivery,
 } from './helpers/logout.js';
@@ -20,15 +19,12 @@ import { signInAtRp } from './helpers/pages.js';
 import { startTestStack } from './helpers/stack.js';
 
 let stack: Stack;
-let restartedRp: Service | undefined;
-const rpLines: string[] = [];
 
 beforeAll(async () => {
   stack = await startTestStack();
 }, 120_000);
 
 afterAll(async () => {
-  await restartedRp?.stop();
   await stack?.stop();
 });
 
@@ -38,7 +34,7 @@ it('delivers the logout token once the RP is back, and her RP session ends', asy
   const userId = await opUserId(stack, ALICE.email);
   const jtis = await logoutJtiCount(stack);
 
-  await stack.rp.stop();
+  await stack.stopRp();
   expect(await rpIsDown(stack)).toBe(true);
 
   // The admin signs her out everywhere while the RP is down.
@@ -63,7 +59,7 @@ it('delivers the logout token once the RP is back, and her RP session ends', asy
   // Her RP session is still in the RP database: nobody could tell the RP yet.
   expect(await rpSessionsForSid(stack, sid)).toHaveLength(1);
 
-  restartedRp = await startDemoRpAgain(stack, (line) => rpLines.push(line));
+  await stack.startRp();
 
   const delivered = await waitFor(
     'the retried delivery to succeed',

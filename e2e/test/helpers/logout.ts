@@ -1,14 +1,12 @@
 // Shared pieces of the logout e2e tests: the two databases read directly (what the apps stored),
 // the OP's real signing key (to forge logout tokens that differ from a valid one by one defect),
-// the admin API, the RP process stopped and started again, and a bounded poll.
-import path from 'node:path';
+// the admin API, whether the RP is down, and a bounded poll.
 import { createHash, randomUUID } from 'node:crypto';
 import { KeySet, type StoredSigningKey } from '@oidc-ref/crypto';
-import { REPO_ROOT, startNode, waitUntilReady, type Service, type Stack } from '@oidc-ref/stack';
+import type { Stack } from '@oidc-ref/stack';
 import type { Browser } from '@oidc-ref/test-kit';
 import pg from 'pg';
 import { CLIENT_ID } from './oidc.js';
-import { RP_CLIENT_SECRET } from './stack.js';
 
 export const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
@@ -141,38 +139,6 @@ export async function postLogoutToken(stack: Stack, token: string): Promise<{ st
     body: new URLSearchParams({ logout_token: token }).toString(),
   });
   return { status: response.status, cacheControl: response.headers.get('cache-control'), body: await response.text() };
-}
-
-/**
- * The demo RP as `startStack` runs it (same port, database, issuer, client and secret), for a
- * test that stopped `stack.rp` and starts it again. `stack.stop()` does not know this process:
- * stop it yourself.
- */
-export async function startDemoRpAgain(stack: Stack, log: (line: string) => void = () => {}): Promise<Service> {
-  const rpUrl = new URL(stack.rpUrl);
-  const rp = startNode(
-    'rp',
-    path.join(REPO_ROOT, 'apps', 'rp', 'dist', 'server.js'),
-    {
-      env: {
-        RP_PORT: rpUrl.port,
-        RP_BASE_URL: stack.rpUrl,
-        RP_DATABASE_URL: stack.rpDatabaseUrl,
-        RP_OIDC_ISSUER: stack.opUrl,
-        RP_CLIENT_ID: CLIENT_ID,
-        RP_CLIENT_SECRET,
-        RP_LOG_LEVEL: 'warn',
-      },
-    },
-    (_source, line) => log(line),
-  );
-  try {
-    await waitUntilReady(`http://127.0.0.1:${rpUrl.port}/readyz`, rp);
-  } catch (err) {
-    await rp.stop();
-    throw err;
-  }
-  return rp;
 }
 
 /** Whether the RP port refuses connections (the process is really gone). */

@@ -17,10 +17,14 @@ export const FINAL_STATUSES = ['succeeded', 'accepted', 'completed', 'converged'
 
 export interface Delivery {
   id: string;
+  /** `command`, or `backchannel_logout` (logout tokens share the outbox). */
+  kind: string;
   client_id: string;
   command: string;
   tenant: string;
   sub: string | null;
+  /** Back-channel logout rows: the ended OP session. */
+  sid?: string | null;
   claims: Record<string, unknown> | null;
   status: string;
   attempts: number;

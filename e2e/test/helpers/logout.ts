@@ -2,30 +2,20 @@
 // the OP's real signing key (to forge logout tokens that differ from a valid one by one defect),
 // the admin API, whether the RP is down, and a bounded poll.
 import { createHash, randomUUID } from 'node:crypto';
-import { KeySet, type StoredSigningKey } from '@oidc-ref/crypto';
 import type { Stack } from '@oidc-ref/stack';
 import type { Browser } from '@oidc-ref/test-kit';
-import pg from 'pg';
+import type pg from 'pg';
+import { adminApi, withDb, type Delivery } from './commands.js';
 import { CLIENT_ID } from './oidc.js';
+
+// The OP-side look-ups the commands tests use too.
+export { opSigningKeys, opUserId, type Delivery } from './commands.js';
 
 export const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
 /** One query on a database, on a connection of its own. */
 export async function query<T extends pg.QueryResultRow>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-/** The OP user id (the `sub` it issues) of `email`. */
-export async function opUserId(stack: Stack, email: string): Promise<string> {
-  const [row] = await query<{ id: string }>(stack.opDatabaseUrl, 'SELECT id FROM users WHERE email = $1', [email]);
-  if (!row) throw new Error(`no OP user ${email}`);
-  return row.id;
+  return withDb(databaseUrl, async (db) => (await db.query<T>(sql, params)).rows);
 }
 
 /** The RP's session rows signed in through OP session `sid`. */
@@ -77,22 +67,9 @@ export async function waitUntilRpSignedOut(stack: Stack, browser: Browser, timeo
   await waitFor('the RP session to end', async () => ((await rpSignedIn(stack, browser)) ? undefined : true), timeoutMs);
 }
 
-export interface Delivery {
-  id: string;
-  kind: string;
-  client_id: string;
-  command: string;
-  sub: string | null;
-  sid: string | null;
-  status: string;
-  attempts: number;
-  last_status: number | null;
-  last_error: string | null;
-}
-
+/** The admin API (`adminApi`), its body left for the caller to read. */
 export async function admin(stack: Stack, method: 'GET' | 'POST', pathname: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${stack.opUrl}${pathname}`, { method, headers: { authorization: `Bearer ${stack.adminToken}`, accept: 'application/json' } });
-  return { status: response.status, body: await response.json() };
+  return adminApi(stack, method, pathname);
 }
 
 /** The back-channel logout deliveries to the demo RP, newest first. */
@@ -100,29 +77,6 @@ export async function logoutDeliveries(stack: Stack): Promise<Delivery[]> {
   const { status, body } = await admin(stack, 'GET', `/admin/commands?client_id=${CLIENT_ID}&limit=200`);
   expect(status).toBe(200);
   return (body as { deliveries: Delivery[] }).deliveries.filter((delivery) => delivery.kind === 'backchannel_logout');
-}
-
-/**
- * The OP's active RS256 signing key, read from its database (`signing_keys`, the stored JWK
- * pair, as `src/services/keys.ts` loads it): a test signs logout tokens exactly as the OP
- * would, so a token it breaks differs from a valid one in that one defect only.
- */
-export async function opSigningKeys(stack: Stack): Promise<KeySet> {
-  const rows = await query<{ kid: string; alg: string; status: string; private_jwk: unknown; public_jwk: unknown }>(
-    stack.opDatabaseUrl,
-    "SELECT kid, alg, status, private_jwk, public_jwk FROM signing_keys WHERE status = 'active' AND alg = 'RS256'",
-  );
-  expect(rows).toHaveLength(1);
-  const row = rows[0]!;
-  return KeySet.load([
-    {
-      kid: row.kid,
-      alg: 'RS256',
-      status: 'active',
-      privateJwk: row.private_jwk as StoredSigningKey['privateJwk'],
-      publicJwk: row.public_jwk as StoredSigningKey['publicJwk'],
-    },
-  ]);
 }
 
 /** The claims of a valid logout token for the demo RP (the OP's own shape), with a fresh jti. */
